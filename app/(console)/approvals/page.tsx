@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+
+export const metadata: Metadata = { title: "Approvals" };
+
+export default function ApprovalsPage() {
+  return (
+    <>
+      <PageHeader title="Approvals" description="High-risk intents that wait for operators to approve or reject them with a passkey." />
+      <EmptyState title="Nothing waiting for approval">
+        Intents whose policy requires approval will queue here with the machine, the action, its parameters and the rule that
+        asked for approval. Intent submission is not available in this version yet.
+      </EmptyState>
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+
+export const metadata: Metadata = { title: "Policies" };
+
+export default function PoliciesPage() {
+  return (
+    <>
+      <PageHeader title="Policies" description="Scope policies decide every intent: allow, deny, or wait for approval." />
+      <EmptyState title="No policies yet">
+        Until a policy is published, PTERI denies every intent (default deny). The visual policy editor, its simulator and
+        version history are not available in this version yet.
+      </EmptyState>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+// npm run admin -- COMMAND [args]: host administration for whoever controls the server.
+// Reads the same configuration and database as the Console (and migrates it first).
+import { ConfigError } from "../lib/config/env";
+import { prepareHost } from "../lib/config/startup";
+import { AdminUsageError, type AdminCommand } from "./admin/command";
+import { dbStatus } from "./admin/db-status";
+
+const COMMANDS: AdminCommand[] = [dbStatus];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "Usage: npm run admin -- COMMAND [options]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `npm run admin -- COMMAND --help` for a command's options.",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`pteri admin: unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(`Usage: npm run admin -- ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  return command.run(args, await prepareHost());
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof AdminUsageError) console.error(`pteri admin: ${error.message}`);
+    else console.error(`pteri admin: failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    process.exit(1);
+  },
+);
