@@ -1,0 +1,25 @@
+/**
+ * PTERI machine SDK, portable entry (browser and Node; no node: imports).
+ * On Node, import "lib/sdk/node" instead: same API, node:crypto back end by
+ * default, plus key files and node:http helpers.
+ */
+export { PteriSdkError, type SdkErrorCode } from "./errors";
+export { toPrivateKey, toPublicKey, staticKeyResolver, type PrivateKeyInput } from "./keys";
+export { jsonBody } from "./body";
+export {
+  createSignedFetch,
+  type ComponentsOption,
+  type RequestToSign,
+  type SignedFetch,
+  type SignedFetchOptions,
+  type SignedRequestInfo,
+} from "./signed-fetch";
+export {
+  verifyIncomingRequest,
+  type IncomingRequestLike,
+  type IncomingVerifyFailure,
+  type IncomingVerifyResult,
+  type IncomingVerifySuccess,
+  type VerifyIncomingOptions,
+} from "./verify-incoming";
+export { createMemoryNonceStore, type MemoryNonceStore, type MemoryNonceStoreOptions, type NonceStore } from "./nonce-store";
