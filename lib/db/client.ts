@@ -1,5 +1,6 @@
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
-import { createAdapterFactory } from "./adapter";
+import { ConnectedAdapterFactory, createAdapterFactory } from "./adapter";
 import { loadConfig } from "../config/env";
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -7,17 +8,45 @@ export type Db = InstanceType<typeof PrismaClient>;
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 export type DatabaseKind = "sqlite" | "postgresql";
 
-const kinds = new WeakMap<Db, DatabaseKind>();
+/**
+ * What PTERI knows about a client it created, kept on the client itself under a global symbol:
+ * Next.js may bundle this module more than once (one copy per route chunk) while they all share
+ * the process-wide client from getDb(), so a module-local WeakMap would miss it.
+ */
+const META = Symbol.for("pteri.db.meta");
+interface DbMeta {
+  kind: DatabaseKind;
+  factory: ConnectedAdapterFactory;
+}
+
+function metaOf(db: Db): DbMeta | undefined {
+  return (db as unknown as { [META]?: DbMeta })[META];
+}
 
 export function createDb(databaseUrl: string): Db {
-  const db = new PrismaClient({ adapter: createAdapterFactory(databaseUrl) });
-  kinds.set(db, databaseUrl.startsWith("file:") ? "sqlite" : "postgresql");
+  const factory = new ConnectedAdapterFactory(createAdapterFactory(databaseUrl));
+  const db = new PrismaClient({ adapter: factory });
+  const meta: DbMeta = { kind: databaseUrl.startsWith("file:") ? "sqlite" : "postgresql", factory };
+  Object.defineProperty(db, META, { value: meta, enumerable: false });
   return db;
+}
+
+/**
+ * The driver adapter connection the client is using (connecting the client first if it is
+ * not connected yet). For lib/db/transaction.ts's sqlWriteTransaction only: statements sent
+ * here share the client's connection and its transaction queue.
+ */
+export async function connectedDriverAdapter(db: Db): Promise<SqlDriverAdapter> {
+  const factory = metaOf(db)?.factory;
+  if (!factory) throw new Error("connectedDriverAdapter: this client was not created by createDb");
+  if (!factory.connected) await db.$connect();
+  if (!factory.connected) throw new Error("connectedDriverAdapter: the database client did not connect");
+  return factory.connected;
 }
 
 /** Which SQL dialect a client speaks, for the few statements Prisma cannot express. */
 export function databaseKind(db: Db): DatabaseKind {
-  return kinds.get(db) ?? "sqlite";
+  return metaOf(db)?.kind ?? "sqlite";
 }
 
 // One client per process. Next.js dev reloads modules; keeping the client on globalThis

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import Database from "better-sqlite3";
 import { ConfigError, type Config } from "../config/env";
 import { codeOf } from "../config/data-dir";
+import { listMigrationNames } from "./migration-files";
 import { applyPendingMigrations } from "./migrations";
 
 /**
@@ -10,7 +11,13 @@ import { applyPendingMigrations } from "./migrations";
  * and applies pending migrations. Problems become one actionable sentence.
  */
 export async function prepareDatabase(config: Config): Promise<string[]> {
-  if (config.database === "sqlite" && config.sqlitePath) checkSqliteFile(config.sqlitePath);
+  if (config.database === "sqlite" && config.sqlitePath) {
+    const applied = checkSqliteFile(config.sqlitePath);
+    // The schema engine opens SQLite with locking_mode=EXCLUSIVE, which fails while any other
+    // process (a running Console) has the file open. Start it only when there is work to do,
+    // so `npm run admin` works next to a running Console.
+    if (listMigrationNames().every((name) => applied.has(name))) return [];
+  }
   try {
     return await applyPendingMigrations(config.databaseUrl);
   } catch (error) {
@@ -19,14 +26,21 @@ export async function prepareDatabase(config: Config): Promise<string[]> {
   }
 }
 
-function checkSqliteFile(file: string): void {
+/** Checks the file and returns the names of the migrations already applied to it. */
+function checkSqliteFile(file: string): Set<string> {
   let db: Database.Database | undefined;
+  let applied = new Set<string>();
   try {
     db = new Database(file, { fileMustExist: false, timeout: 10_000 });
     const result = db.pragma("quick_check", { simple: true });
     if (result !== "ok") throw Object.assign(new Error(String(result)), { code: "SQLITE_CORRUPT" });
     // WAL: readers never block the writer, and the setting persists in the file.
     db.pragma("journal_mode = WAL");
+    const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
+    if (table) {
+      const rows = db.prepare(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string }[];
+      applied = new Set(rows.map((r) => r.migration_name));
+    }
   } catch (error) {
     const code = codeOf(error);
     if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
@@ -40,4 +54,5 @@ function checkSqliteFile(file: string): void {
     db?.close();
   }
   if (!fs.existsSync(file)) throw new ConfigError(`The database file ${file} could not be created.`);
+  return applied;
 }
