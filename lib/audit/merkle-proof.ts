@@ -22,7 +22,7 @@
  */
 import { emptyRoot, foldRoots, isHash, isTreeNumber, nodeHash, perfectDecomposition, splitPoint } from "./merkle-hash";
 import type { NodeId } from "./merkle-hash";
-import { StreamingTree } from "./merkle-compact";
+import { StreamingTree, type TreeState } from "./merkle-compact";
 
 /** Leaf hashes by position. Must return exactly `to - from` hashes for [from, to). */
 export interface HashSource {
@@ -133,6 +133,17 @@ export async function rootAt(treeSize: number, source: HashSource, cache?: Subtr
   if (treeSize === 0) return emptyRoot();
   const [root] = await resolvePlan([perfectDecomposition(0, treeSize)], treeSize, source, cache);
   return root!;
+}
+
+/**
+ * The frontier (compact range) of the first `treeSize` leaves: the roots of its perfect
+ * subtrees, as appendLeaf/StreamingTree keep them. An export starting at entry `treeSize`
+ * carries it so that a verifier can continue the tree without the earlier entries.
+ */
+export async function frontierAt(treeSize: number, source: HashSource, cache?: SubtreeCache): Promise<TreeState> {
+  if (!isTreeNumber(treeSize)) throw new RangeError(`frontierAt: bad tree size ${treeSize}`);
+  const hashes = await resolvePlan(perfectDecomposition(0, treeSize).map((id) => [id]), treeSize, source, cache);
+  return { size: treeSize, hashes };
 }
 
 async function resolvePlan(plan: NodeId[][], treeSize: number, source: HashSource, cache?: SubtreeCache): Promise<Uint8Array[]> {

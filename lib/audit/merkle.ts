@@ -27,5 +27,6 @@ export {
   inclusionProof,
   consistencyProof,
   rootAt,
+  frontierAt,
 } from "./merkle-proof";
 export type { HashSource, SubtreeCache } from "./merkle-proof";

@@ -69,7 +69,9 @@ function parseDatabase(raw: string | undefined, dataDir: string): Pick<Config, "
   );
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env.PORT);
   const publicUrl = parsePublicUrl(env.PTERI_PUBLIC_URL, port);
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.PTERI_DATA_DIR?.trim() || "./data");

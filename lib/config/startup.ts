@@ -1,6 +1,8 @@
-import { loadConfig, type Config } from "./env";
+import { loadConfig, type Config, type Env } from "./env";
 import { ensureDataDir, loadOrCreateSecret } from "./data-dir";
 import { prepareDatabase } from "../db/prepare";
+import { loadOrCreateLogKey } from "../audit/log-key";
+import { checkpointIntervalSeconds } from "../audit/checkpoint-schedule";
 
 export interface Startup {
   config: Config;
@@ -12,11 +14,13 @@ export interface Startup {
  * valid configuration, a writable data directory, the app's own secrets, and a migrated
  * database. Shared by `npm start`, `npm run admin` and the tests so they cannot drift.
  */
-export async function prepareHost(env: NodeJS.ProcessEnv = process.env): Promise<Startup> {
+export async function prepareHost(env: Env = process.env): Promise<Startup> {
   const config = loadConfig(env);
+  checkpointIntervalSeconds(env); // validated here so a bad value stops the start
   ensureDataDir(config.dataDir);
   // Generated on first start so a fresh install never runs with a default secret.
   loadOrCreateSecret(config.dataDir, "session");
+  loadOrCreateLogKey(config.dataDir); // signs audit checkpoints (lib/audit/log-key.ts)
   const appliedMigrations = await prepareDatabase(config);
   return { config, appliedMigrations };
 }
