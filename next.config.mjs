@@ -14,6 +14,8 @@ const nextConfig = {
   // `npm test` type-checks the whole project (tsc --noEmit); the production build skips it so
   // that `npm start` is not slowed down, or blocked, by type errors in tests and tooling.
   typescript: { ignoreBuildErrors: true },
+  // forbidden(): pages an operator's roles do not allow answer 403 (lib/session/page.ts).
+  experimental: { authInterrupts: true },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

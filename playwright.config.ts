@@ -31,6 +31,12 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
+  // "setup" registers the first administrator (e2e/global.setup.ts); every spec runs after it,
+  // against the same server and data directory.
+  projects: [
+    { name: "setup", testMatch: /global\.setup\.ts$/ },
+    { name: "chromium", dependencies: ["setup"], testMatch: /.*\.spec\.ts$/ },
+  ],
   webServer: {
     command: "npx tsx scripts/start.ts",
     url: `${baseURL}/api/health`,

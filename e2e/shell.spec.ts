@@ -1,5 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { hostInvitation } from "./helpers/host";
+import { ADMIN_STATE, anonymousContext } from "./helpers/operators";
+
+// The Console pages as the first administrator (signed in by e2e/global.setup.ts).
+test.use({ storageState: ADMIN_STATE });
 
 const PAGES = [
   { path: "/", heading: "Overview" },
@@ -11,25 +16,61 @@ const PAGES = [
   { path: "/settings", heading: "Settings" },
 ];
 
+/** Loads a page and fails on console errors or serious accessibility violations. */
+async function expectCleanPage(page: Page, path: string, heading: string, status = 200): Promise<void> {
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  const response = await page.goto(path);
+  expect(response?.status()).toBe(status);
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(errors).toEqual([]);
+}
+
 for (const { path, heading } of PAGES) {
   test(`${heading} page loads without console errors or serious accessibility violations`, async ({ page }) => {
-    const errors: string[] = [];
-    page.on("console", (msg) => {
-      if (msg.type() === "error") errors.push(msg.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-
-    const response = await page.goto(path);
-    expect(response?.status()).toBe(200);
-    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expectCleanPage(page, path, heading);
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: heading })).toHaveAttribute("aria-current", "page");
-
-    const axe = await new AxeBuilder({ page }).analyze();
-    const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-    expect(errors).toEqual([]);
   });
 }
+
+test("the account page loads without console errors or serious accessibility violations", async ({ page }) => {
+  await expectCleanPage(page, "/account", "Your account");
+  await expect(page.getByRole("list", { name: "Your passkeys" })).toBeVisible();
+});
+
+test("the operators page with an operator's panel open has no serious accessibility violations", async ({ page }) => {
+  await page.goto("/operators");
+  await page.getByRole("button", { name: "Manage Ada Admin" }).click();
+  await expect(page.getByRole("group", { name: "Roles of Ada Admin" })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+});
+
+test.describe("pages for people who are not signed in", () => {
+  test("sign-in", async ({ browser }) => {
+    const page = await (await anonymousContext(browser)).newPage();
+    await expectCleanPage(page, "/sign-in", "Sign in");
+  });
+
+  test("first administrator setup (without a link: it explains what is missing)", async ({ browser }) => {
+    const page = await (await anonymousContext(browser)).newPage();
+    await expectCleanPage(page, "/setup", "Set up the first administrator");
+    await expect(page.getByText(/needs the full setup link/)).toBeVisible();
+  });
+
+  test("invitation (with a valid link: the registration form)", async ({ browser }) => {
+    const page = await (await anonymousContext(browser)).newPage();
+    await expectCleanPage(page, hostInvitation(["auditor"], "Axe Auditor"), "Accept your invitation");
+    await expect(page.getByLabel("Your name")).toHaveValue("Axe Auditor");
+  });
+});
 
 test("the sidebar is keyboard reachable and navigates", async ({ page }) => {
   await page.goto("/");
@@ -44,7 +85,7 @@ test("the sidebar is keyboard reachable and navigates", async ({ page }) => {
 
 test("dark theme follows the system setting", async ({ browser }) => {
   for (const colorScheme of ["light", "dark"] as const) {
-    const context = await browser.newContext({ colorScheme });
+    const context = await browser.newContext({ colorScheme, storageState: ADMIN_STATE });
     const page = await context.newPage();
     await page.goto("/settings");
     // Tailwind 4 colours are oklch(); a canvas converts whatever the browser computed to RGB.

@@ -4,8 +4,13 @@ import { ConfigError } from "../lib/config/env";
 import { prepareHost } from "../lib/config/startup";
 import { AdminUsageError, type AdminCommand } from "./admin/command";
 import { dbStatus } from "./admin/db-status";
+import { inviteOperator } from "./admin/invite-operator";
+import { setupLink } from "./admin/setup-link";
+import { auditCheckpoint } from "./admin/audit-checkpoint";
+import { auditExport } from "./admin/audit-export";
+import { machineRegister } from "./admin/machine-register";
 
-const COMMANDS: AdminCommand[] = [dbStatus];
+const COMMANDS: AdminCommand[] = [dbStatus, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,7 +1,9 @@
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePage } from "@/lib/session/page";
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requirePage("console.view");
   return (
     <>
       <PageHeader title="Overview" description="Activity across machines, intents, approvals and the audit log." />

@@ -23,8 +23,8 @@ describe("prepareDatabase", () => {
     const db = createDb(config.databaseUrl);
     try {
       expect(await databaseStatus(db)).toMatchObject({ reachable: true, migrationsCurrent: true, pendingMigrations: [] });
-      const [{ journal_mode }] = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
-      expect(journal_mode).toBe("wal");
+      const rows = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+      expect(rows).toEqual([{ journal_mode: "wal" }]);
     } finally {
       await db.$disconnect();
     }
@@ -43,7 +43,7 @@ describe("prepareDatabase", () => {
     await prepareDatabase(config);
     const db = createDb(config.databaseUrl);
     try {
-      const [latest] = listMigrationNames().slice(-1);
+      const latest = listMigrationNames().at(-1)!;
       await db.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE migration_name = ?`, latest);
       expect(await databaseStatus(db)).toMatchObject({ reachable: true, migrationsCurrent: false, pendingMigrations: [latest] });
     } finally {

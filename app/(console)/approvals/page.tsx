@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePage } from "@/lib/session/page";
 
 export const metadata: Metadata = { title: "Approvals" };
 
-export default function ApprovalsPage() {
+export default async function ApprovalsPage() {
+  await requirePage("intents.read");
   return (
     <>
       <PageHeader title="Approvals" description="High-risk intents that wait for operators to approve or reject them with a passkey." />

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePage } from "@/lib/session/page";
 
 export const metadata: Metadata = { title: "Audit" };
 
-export default function AuditPage() {
+export default async function AuditPage() {
+  await requirePage("audit.read");
   return (
     <>
       <PageHeader title="Audit" description="The append-only, hash-linked record of every signed request and every change." />

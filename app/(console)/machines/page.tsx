@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePage } from "@/lib/session/page";
 
 export const metadata: Metadata = { title: "Machines" };
 
-export default function MachinesPage() {
+export default async function MachinesPage() {
+  await requirePage("machines.read");
   return (
     <>
       <PageHeader title="Machines" description="Every service, CI job and agent with its own Ed25519 identity." />

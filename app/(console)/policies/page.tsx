@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePage } from "@/lib/session/page";
 
 export const metadata: Metadata = { title: "Policies" };
 
-export default function PoliciesPage() {
+export default async function PoliciesPage() {
+  await requirePage("policies.read");
   return (
     <>
       <PageHeader title="Policies" description="Scope policies decide every intent: allow, deny, or wait for approval." />

@@ -1,0 +1,21 @@
+/** Audit entry types for operators, invitations, passkeys, sessions and teams. */
+export const OPERATOR_EVENTS = {
+  setupLinkIssued: "operator.setup_link_issued",
+  invitationCreated: "operator.invitation_created",
+  invitationRevoked: "operator.invitation_revoked",
+  invitationUsed: "operator.invitation_used",
+  created: "operator.created",
+  rolesChanged: "operator.roles_changed",
+  disabled: "operator.disabled",
+  enabled: "operator.enabled",
+  passkeyAdded: "operator.passkey_added",
+  passkeyRenamed: "operator.passkey_renamed",
+  passkeyRemoved: "operator.passkey_removed",
+  signedIn: "operator.signed_in",
+  signInFailed: "operator.sign_in_failed",
+  signedOut: "operator.signed_out",
+  teamCreated: "team.created",
+  teamDeleted: "team.deleted",
+  teamMemberAdded: "team.member_added",
+  teamMemberRemoved: "team.member_removed",
+} as const;
