@@ -30,8 +30,8 @@ import { opsPerSecond, opsPerSecondSync, type BenchResult } from "./result";
 const MICRO_MS = 800;
 /** HTTP: warm-up (twice per path), then ROUNDS rounds of one slice per path, back to back. */
 const WARMUP_MS = 500;
-const SLICE_MS = 700;
-const ROUNDS = 7;
+const SLICE_MS = 600;
+const ROUNDS = 9;
 const CONCURRENCY = 8;
 /** Pre-signed requests: enough for the signed slices at several thousand requests/s. */
 const PRESIGNED = 12_000;

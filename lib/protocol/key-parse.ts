@@ -122,9 +122,9 @@ export function parsePrivateKey(input: string | object): PrivateKeyParseResult {
   }
   const pem = pemDecode(c.text);
   if (!pem.ok) return fail(pem.reason);
-  if (pem.block.label === "PUBLIC KEY") return fail("this is a public key; expected \"-----BEGIN PRIVATE KEY-----\"");
+  if (pem.block.label === "PUBLIC KEY") return fail("this is a public key; expected a PKCS#8 private key (PEM label PRIVATE KEY)");
   if (pem.block.label !== "PRIVATE KEY") {
-    return fail(`expected an unencrypted PKCS#8 "-----BEGIN PRIVATE KEY-----", found "${pem.block.label}"`);
+    return fail(`expected an unencrypted PKCS#8 private key (PEM label PRIVATE KEY), found "${pem.block.label}"`);
   }
   const seed = seedFromPkcs8(pem.block.der);
   return seed ? fromSeed(seed) : fail("the PEM is not a PKCS#8 v1 Ed25519 private key (RFC 8410)");

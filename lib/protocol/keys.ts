@@ -41,7 +41,7 @@ export function publicKeyToPem(raw: Uint8Array): string {
   return pemEncode("PUBLIC KEY", spkiFromRaw(raw));
 }
 
-/** PKCS#8 v1 PEM (`-----BEGIN PRIVATE KEY-----`), RFC 8410 section 7. */
+/** PKCS#8 v1 PEM (label `PRIVATE KEY`), RFC 8410 section 7. */
 export function privateKeyToPem(seed: Uint8Array): string {
   return pemEncode("PRIVATE KEY", pkcs8FromSeed(seed));
 }
