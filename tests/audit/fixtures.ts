@@ -35,6 +35,11 @@ export async function freshLog(env: Record<string, string> = {}): Promise<TestLo
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-audit-"));
   const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: PUBLIC_URL, ...env });
   await prepareDatabase(config);
+  return openTestLog(dir, config);
+}
+
+/** Opens the log in an already prepared data directory; close() removes the directory. */
+export async function openTestLog(dir: string, config: Config): Promise<TestLog> {
   const db = createDb(config.databaseUrl);
   const identity = await getLogIdentity(db, config);
   return {

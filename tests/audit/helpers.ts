@@ -3,28 +3,15 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { getLogIdentity } from "@/lib/audit/log-identity";
 import { loadConfig } from "@/lib/config/env";
-import { createDb } from "@/lib/db/client";
-import type { TestLog } from "./fixtures";
+import { openTestLog, type TestLog } from "./fixtures";
 
 /** A copy of a log's data directory (database and log key): the original is never touched. */
 export async function copyLog(source: TestLog, name: string): Promise<TestLog> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pteri-audit-${name}-`));
   fs.cpSync(source.dir, dir, { recursive: true, filter: (src) => !src.endsWith(".jsonl") });
   const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: source.config.publicUrl.href });
-  const db = createDb(config.databaseUrl);
-  const identity = await getLogIdentity(db, config);
-  return {
-    dir,
-    config,
-    db,
-    identity,
-    async close() {
-      await db.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return openTestLog(dir, config);
 }
 
 export type CliResult = { code: number; stdout: string; stderr: string };
