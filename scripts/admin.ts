@@ -2,6 +2,7 @@
 // Reads the same configuration and database as the Console (and migrates it first).
 import { ConfigError } from "../lib/config/env";
 import { prepareHost } from "../lib/config/startup";
+import { createDb } from "../lib/db/client";
 import { AdminUsageError, type AdminCommand } from "./admin/command";
 import { dbStatus } from "./admin/db-status";
 import { inviteOperator } from "./admin/invite-operator";
@@ -39,7 +40,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Usage: npm run admin -- ${command.usage}\n\n${command.summary}`);
     return 0;
   }
-  return command.run(args, await prepareHost());
+  const host = await prepareHost();
+  const db = createDb(host.config.databaseUrl);
+  try {
+    return await command.run(args, { ...host, db });
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 main(process.argv.slice(2)).then(

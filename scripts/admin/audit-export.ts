@@ -2,7 +2,6 @@ import fs from "node:fs";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import type { Writable } from "node:stream";
-import { createDb } from "../../lib/db/client";
 import { exportAuditLog, ExportRangeError, resolveExportRange } from "../../lib/audit/export";
 import { getLogIdentity } from "../../lib/audit/log-identity";
 import { AdminUsageError, type AdminCommand } from "./command";
@@ -23,26 +22,21 @@ export const auditExport: AdminCommand = {
   name: "audit-export",
   summary: "Export the audit log as JSONL (entries, keys, a signed checkpoint, proofs) for `pteri audit verify`.",
   usage: USAGE,
-  async run(args, { config }) {
+  async run(args, { config, db }) {
     let values: { from?: string; to?: string; out?: string };
     try {
       ({ values } = parseArgs({ args, options: { from: { type: "string" }, to: { type: "string" }, out: { type: "string" } }, strict: true }));
     } catch (error) {
       throw new AdminUsageError(`${error instanceof Error ? error.message.split("\n")[0] : String(error)} Usage: npm run admin -- ${USAGE}`);
     }
-    const db = createDb(config.databaseUrl);
-    try {
-      const range = await resolveExportRange(db, seq(values.from, "--from"), seq(values.to, "--to")).catch((error: unknown) => {
-        throw error instanceof ExportRangeError ? new AdminUsageError(error.message) : error;
-      });
-      const identity = await getLogIdentity(db, config);
-      const out = values.out ? fs.createWriteStream(values.out) : process.stdout;
-      await writeLines(exportAuditLog(db, identity, range), out);
-      if (values.out) console.error(`pteri admin: exported entries ${range.from} to ${range.to} to ${values.out}`);
-      return 0;
-    } finally {
-      await db.$disconnect();
-    }
+    const range = await resolveExportRange(db, seq(values.from, "--from"), seq(values.to, "--to")).catch((error: unknown) => {
+      throw error instanceof ExportRangeError ? new AdminUsageError(error.message) : error;
+    });
+    const identity = await getLogIdentity(db, config);
+    const out = values.out ? fs.createWriteStream(values.out) : process.stdout;
+    await writeLines(exportAuditLog(db, identity, range), out);
+    if (values.out) console.error(`pteri admin: exported entries ${range.from} to ${range.to} to ${values.out}`);
+    return 0;
   },
 };
 

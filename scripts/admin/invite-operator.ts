@@ -1,4 +1,3 @@
-import { createDb } from "../../lib/db/client";
 import { writeTransaction } from "../../lib/db/transaction";
 import { createInvitation, invitationLink } from "../../lib/operators/invitations";
 import { isOperatorError } from "../../lib/operators/errors";
@@ -54,9 +53,8 @@ export const inviteOperator: AdminCommand = {
   name: "invite-operator",
   summary: "Print a one-time invitation link for a new operator with the given roles (break-glass access).",
   usage: USAGE,
-  async run(args, { config }) {
+  async run(args, { config, db }) {
     const options = parse(args);
-    const db = createDb(config.databaseUrl);
     try {
       const { token, invitation } = await writeTransaction(db, (tx) =>
         createInvitation(tx, { type: "host", id: "invite-operator" }, { kind: "invite", roles: options.roles, name: options.name, expiresInMinutes: options.minutes }),
@@ -73,8 +71,6 @@ export const inviteOperator: AdminCommand = {
     } catch (error) {
       if (isOperatorError(error)) throw new AdminUsageError(error.message);
       throw error;
-    } finally {
-      await db.$disconnect();
     }
   },
 };

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import { createDb } from "../../lib/db/client";
 import { writeTransaction } from "../../lib/db/transaction";
 import { MachineError } from "../../lib/machines/errors";
 import { registerMachine } from "../../lib/machines/repository";
@@ -59,10 +58,9 @@ export const machineRegister: AdminCommand = {
   name: "machine-register",
   summary: "Register a machine for a public key (JWK or PEM file) and print its id, key id and fingerprint.",
   usage: USAGE,
-  async run(args, { config }) {
+  async run(args, { db }) {
     const options = parseArgs(args);
     const publicKey = readKeyFile(options.publicKeyFile);
-    const db = createDb(config.databaseUrl);
     try {
       const machine = await writeTransaction(db, (tx) =>
         registerMachine(tx, { name: options.name, publicKey, tags: options.tags, actor: { type: "host", id: "machine-register" } }),
@@ -83,8 +81,6 @@ export const machineRegister: AdminCommand = {
         return 1;
       }
       throw error;
-    } finally {
-      await db.$disconnect();
     }
   },
 };
