@@ -59,7 +59,8 @@ function machineOf(key: GeneratedKeyPair, i: number): Machine {
   const keyId = key.publicKey.keyId;
   return {
     id: `cmbench${String(i).padStart(18, "0")}`, name: `worker-${i}`, description: "", keyId, fingerprint: fingerprint(keyId),
-    publicJwk: key.publicKey.jwk, status: "active", statusReason: null, tags: ["bench"], createdAt: new Date(0), lastSeenAt: null,
+    publicJwk: key.publicKey.jwk, status: "active", statusReason: null, activation: null, tags: ["bench"], owner: "", environment: "",
+    permissions: [], enrolledBy: { type: "host", id: "bench" }, ticketId: null, createdAt: new Date(0), activatedAt: new Date(0), lastSeenAt: null,
   };
 }
 
@@ -87,7 +88,7 @@ async function machineRequest(key: GeneratedKeyPair, machine: Machine, n: number
     actor: { type: "machine", id: key.publicKey.keyId },
     subjects: { machine: machine.id },
     summary: `Machine "${machine.name}" sent a signed ${method} ${path}.`,
-    evidence: { ...machineRequestEvidence(request, targetUri, verified) },
+    evidence: { ...machineRequestEvidence(request, targetUri, verified, machine.publicJwk) },
   };
 }
 

@@ -10,8 +10,9 @@ import { setupLink } from "./admin/setup-link";
 import { auditCheckpoint } from "./admin/audit-checkpoint";
 import { auditExport } from "./admin/audit-export";
 import { machineRegister } from "./admin/machine-register";
+import { enrollmentTicket } from "./admin/enrollment-ticket";
 
-const COMMANDS: AdminCommand[] = [dbStatus, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink];
+const COMMANDS: AdminCommand[] = [dbStatus, enrollmentTicket, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -30,7 +30,8 @@
 import type { Machine } from "../machines/model";
 import { checkSignedContentDigest } from "../protocol/httpsig/digest-check";
 import { acceptableUntil, PTERI_SIGNATURE_RULES, type VerifyPolicy } from "../protocol/httpsig/policy";
-import { verifyRequest } from "../protocol/httpsig/verify";
+import type { SignableRequest } from "../protocol/httpsig/message";
+import { verifyRequest, type KeyResolver, type ResolvedKey, type VerifySuccess } from "../protocol/httpsig/verify";
 import { readBoundedBody } from "./body";
 import { defaultDeps, type AuthDeps } from "./deps";
 import { machineRequestEvidence } from "./evidence";
@@ -84,31 +85,63 @@ function refusedWithoutBody(headers: Headers): boolean {
   return input === null || signature === null || input.length > MAX_SIGNATURE_HEADER_BYTES || signature.length > MAX_SIGNATURE_HEADER_BYTES;
 }
 
-async function authenticate(request: Request, deps: AuthDeps, nowMs: number): Promise<AuthSuccess | Refused> {
-  const { db } = deps;
-  const now = new Date(nowMs);
+/** A signed request read and ready to verify: its bounded body and rebuilt target URI. */
+export interface SignedMessage {
+  message: SignableRequest;
+  body: Uint8Array;
+  targetUri: string;
+  policy: VerifyPolicy;
+}
 
+type Refusal = { ok: false; code: Exclude<AuthProblemCode, "auth_unavailable">; message?: string };
+
+/**
+ * Steps 1 and the start of 2, shared by every signed endpoint (authentication here, and
+ * enrollment, whose key comes from the body): the body within its limit (not even read when
+ * the signature fields are absent or oversized) and the target URI from PTERI_PUBLIC_URL.
+ */
+export async function readSignedMessage(request: Request, deps: Pick<AuthDeps, "config" | "maxBodyBytes">, nowMs: number): Promise<({ ok: true } & SignedMessage) | Refusal> {
   let body: Uint8Array = EMPTY;
   if (!refusedWithoutBody(request.headers)) {
     const read = await readBoundedBody(request, deps.maxBodyBytes);
-    if (!read.ok) return { ok: false, code: read.code, message: read.message, keyId: "" };
+    if (!read.ok) return { ok: false, code: read.code, message: read.message };
     body = read.body;
   }
-
   const targetUri = rebuildTargetUri(deps.config.publicUrl, request.url);
-  if (targetUri === null) return { ok: false, code: "signature_malformed", message: "The request target could not be read.", keyId: "" };
-
+  if (targetUri === null) return { ok: false, code: "signature_malformed", message: "The request target could not be read." };
   // No nonce read here: the nonce is claimed in the final transaction, once the digest matched
   // too, and that claim (the database's primary key) is the single-use check.
   const policy: VerifyPolicy = { ...PTERI_SIGNATURE_RULES, now: () => nowMs / 1000, checkNonce: CLAIMED_AT_COMMIT };
-  const message = { method: request.method, targetUri, headers: request.headers, body };
-  const check = async (lookup: MachineKeyLookup) => {
-    const verified = await verifyRequest<MachineKey>(message, { policy, resolveKey: lookup.resolveKey, backend: deps.backend });
+  return { ok: true, message: { method: request.method, targetUri, headers: request.headers, body }, body, targetUri, policy };
+}
+
+/** Signature (with the caller's key lookup), then the Content-Digest against the bytes received. */
+export async function verifySignedMessage<K extends ResolvedKey>(
+  signed: SignedMessage,
+  resolveKey: KeyResolver<K>,
+  backend: AuthDeps["backend"],
+): Promise<VerifySuccess<K> | Refusal> {
+  const verified = await verifyRequest<K>(signed.message, { policy: signed.policy, resolveKey, backend });
+  if (!verified.ok) return { ok: false, code: verified.code, message: verified.message };
+  const digest = checkSignedContentDigest({ headers: signed.message.headers }, signed.body, verified.components);
+  if (!digest.ok) return { ok: false, code: digest.code, message: digest.message };
+  return verified;
+}
+
+async function authenticate(request: Request, deps: AuthDeps, nowMs: number): Promise<AuthSuccess | Refused> {
+  const { db } = deps;
+  const now = new Date(nowMs);
+  const signed = await readSignedMessage(request, deps, nowMs);
+  if (!signed.ok) return { ...signed, keyId: "" };
+  const { body, targetUri, policy } = signed;
+
+  const check = async (lookup: MachineKeyLookup): Promise<VerifySuccess<MachineKey> | Refused> => {
+    const verified = await verifySignedMessage(signed, lookup.resolveKey, deps.backend);
     const enrolledKeyId = lookup.found?.keyId ?? "";
-    if (!verified.ok) return { ok: false, code: verified.code, message: verified.message, keyId: enrolledKeyId } as const;
-    const digest = checkSignedContentDigest({ headers: request.headers }, body, verified.components);
-    if (!digest.ok) return { ok: false, code: digest.code, message: digest.message, keyId: enrolledKeyId } as const;
-    return verified;
+    if (verified.ok) return verified;
+    // A pending machine's key is not usable yet; say so rather than "unknown key".
+    if (verified.code === "key_unknown" && lookup.found?.status === "pending") return { ok: false, code: "key_pending", keyId: enrolledKeyId };
+    return { ...verified, keyId: enrolledKeyId };
   };
 
   // The key from memory when this instance saw it active before (lib/auth/machine-keys.ts);
@@ -121,7 +154,7 @@ async function authenticate(request: Request, deps: AuthDeps, nowMs: number): Pr
   if (!verified.ok) return verified;
 
   const path = new URL(targetUri).pathname;
-  const evidence = machineRequestEvidence(request, targetUri, verified);
+  const evidence = machineRequestEvidence(request, targetUri, verified, verified.key.machine.publicJwk);
   const committed = await commitAcceptedRequest(db, {
     keyId: verified.keyId,
     nonce: verified.params.nonce as string, // required by PTERI_SIGNATURE_RULES

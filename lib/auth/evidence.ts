@@ -4,10 +4,9 @@
  * the signature base that was signed, the signature, and the public key (whose RFC 7638
  * thumbprint must equal keyId). The raw header values are kept as received too.
  */
-import type { Machine } from "../machines/model";
 import { base64Encode } from "../protocol/encoding";
-import type { VerifySuccess } from "../protocol/httpsig/verify";
-import type { MachineKey } from "./machine-keys";
+import type { ResolvedKey, VerifySuccess } from "../protocol/httpsig/verify";
+import type { PublicJwk } from "../protocol/keys";
 
 export const MACHINE_REQUEST_EVIDENCE_VERSION = 1;
 
@@ -18,7 +17,7 @@ export interface MachineRequestEvidence {
   label: string;
   keyId: string;
   alg: "ed25519";
-  publicJwk: Machine["publicJwk"];
+  publicJwk: PublicJwk;
   created: number | null;
   expires: number | null;
   nonce: string | null;
@@ -37,7 +36,8 @@ export interface MachineRequestEvidence {
 export function machineRequestEvidence(
   request: { method: string; headers: Headers },
   targetUri: string,
-  verified: VerifySuccess<MachineKey>,
+  verified: VerifySuccess<ResolvedKey>,
+  publicJwk: PublicJwk,
 ): MachineRequestEvidence {
   const { params } = verified;
   const evidence: MachineRequestEvidence = {
@@ -47,7 +47,7 @@ export function machineRequestEvidence(
     label: verified.label,
     keyId: verified.keyId,
     alg: "ed25519",
-    publicJwk: verified.key.machine.publicJwk,
+    publicJwk,
     created: params.created ?? null,
     expires: params.expires ?? null,
     nonce: params.nonce ?? null,

@@ -22,7 +22,7 @@
  * cache knows nothing about status either.
  */
 import type { Tx } from "../db/client";
-import { findMachineByKeyId } from "../machines/repository";
+import { findMachineByKeyId, findRetiredKeyIds } from "../machines/repository";
 import type { Machine } from "../machines/model";
 import { tryBase64UrlDecode } from "../protocol/encoding";
 import { isKeyId } from "../protocol/keys";
@@ -88,17 +88,23 @@ export function machineKeyLookup(db: Reader, options: { remembered?: boolean } =
       const machine = await findMachineByKeyId(db, keyId);
       if (!machine) {
         keys.delete(keyId);
-        return null;
+        // A key the machine changed away from (pteri rekey) is revoked, not unknown.
+        return (await findRetiredKeyIds(db, [keyId])).has(keyId) ? { status: "revoked" } : null;
       }
       found = machine;
-      if (machine.status !== "active") {
-        keys.delete(keyId);
-        if (machine.status === "revoked" || machine.status === "suspended") return { status: machine.status };
-        return null; // pending enrollment: not usable yet
-      }
       // The key was fully validated (curve point, small order) when it was registered.
       const publicKey = tryBase64UrlDecode(machine.publicJwk.x);
       if (!publicKey) return null;
+      if (machine.status === "pending" && machine.activation === "proof") {
+        // A registered key proves possession with its first signed request: usable, never
+        // remembered (the commit transaction activates it, or refuses it if that changed).
+        return { publicKey, status: "active", machine };
+      }
+      if (machine.status !== "active") {
+        keys.delete(keyId);
+        if (machine.status === "revoked" || machine.status === "suspended") return { status: machine.status };
+        return null; // awaiting an operator's confirmation: not usable yet (key_pending)
+      }
       if (keys.size >= REMEMBERED_KEYS_LIMIT) {
         const oldest = keys.keys().next().value;
         if (oldest !== undefined) keys.delete(oldest);

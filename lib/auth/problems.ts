@@ -10,7 +10,7 @@ import { PTERI_SIGNATURE_RULES, MIN_NONCE_LENGTH } from "../protocol/httpsig/pol
 import { problemResponse } from "../http/problem";
 import { MAX_BODY_BYTES, MAX_SIGNATURE_HEADER_BYTES } from "./limits";
 
-export const SERVER_AUTH_CODES = ["body_too_large", "body_unreadable", "auth_unavailable"] as const;
+export const SERVER_AUTH_CODES = ["key_pending", "machine_permission_missing", "body_too_large", "body_unreadable", "auth_unavailable"] as const;
 export const AUTH_PROBLEM_CODES = [...VERIFY_FAILURE_CODES, ...DIGEST_FAILURE_CODES, ...SERVER_AUTH_CODES] as const;
 export type AuthProblemCode = (typeof AUTH_PROBLEM_CODES)[number];
 
@@ -48,6 +48,8 @@ export const AUTH_PROBLEMS = {
   digest_malformed: { status: 400, title: "Content-Digest malformed", fix: "Send Content-Digest as sha-256=:BASE64: or sha-512=:BASE64: (RFC 9530)." },
   digest_unsupported: { status: 400, title: "Digest algorithm not supported", fix: "Use sha-256 or sha-512 in Content-Digest." },
   digest_mismatch: { status: 401, title: "Body does not match its digest", fix: "Send exactly the body that was signed, and compute Content-Digest over the bytes sent." },
+  key_pending: { status: 403, title: "Key awaiting confirmation", fix: "An operator must confirm this machine's fingerprint in the Console (Machines) before its key can sign requests." },
+  machine_permission_missing: { status: 403, title: "Machine permission missing", fix: "This endpoint needs a machine permission this machine lacks; an editor can grant it on the machine's page in the Console." },
   body_too_large: { status: 413, title: "Request body too large", fix: `Send at most ${MIB} MiB in one request.` },
   body_unreadable: { status: 400, title: "Request body unreadable", fix: "Send the complete body, matching Content-Length." },
   auth_unavailable: { status: 503, title: "Authentication unavailable", fix: "The Console could not reach its database; retry in a few seconds." },

@@ -32,7 +32,8 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { sqlWriteTransaction, TransactionStartTimeout, type SqlWriteTx } from "../db/transaction";
 import type { Machine } from "../machines/model";
-import { findMachinesByKeyIds, markMachineSeen } from "../machines/repository";
+import { activateOnProof } from "../machines/lifecycle";
+import { findMachinesByKeyIds, findRetiredKeyIds, markMachineSeen } from "../machines/repository";
 import { GroupCommit } from "./group-commit";
 import { claimNonce } from "./nonces";
 
@@ -53,7 +54,19 @@ export interface AcceptedRequest {
   entry: (machine: Machine) => AuditEventInput;
 }
 
-export type CommitRefusal = "replayed" | "key_revoked" | "key_suspended" | "key_unknown";
+export type CommitRefusal = "replayed" | "key_revoked" | "key_suspended" | "key_unknown" | "key_pending";
+
+/** Active, or pending until its first correctly signed request proves possession. */
+function usable(machine: Machine): boolean {
+  return machine.status === "active" || (machine.status === "pending" && machine.activation === "proof");
+}
+
+function refusalOf(machine: Machine | null, retired: boolean): Exclude<CommitRefusal, "replayed"> {
+  if (!machine) return retired ? "key_revoked" : "key_unknown";
+  if (machine.status === "revoked") return "key_revoked";
+  if (machine.status === "suspended") return "key_suspended";
+  return "key_pending";
+}
 export type CommitOutcome =
   | { ok: true; auditSeq: number; machine: Machine }
   /** `machine`: the machine enrolled under the keyid, if any, whatever its status. */
@@ -100,13 +113,16 @@ async function commitInTransaction(tx: SqlWriteTx, requests: readonly AcceptedRe
   const outcomes: (CommitOutcome | undefined)[] = new Array(requests.length);
 
   // 1. The machines, under the write lock, before anything is written for the requests.
-  const machines = await findMachinesByKeyIds(tx, [...new Set(requests.map((r) => r.keyId))]);
+  const keyIds = [...new Set(requests.map((r) => r.keyId))];
+  const machines = await findMachinesByKeyIds(tx, keyIds);
+  // Keys re-keyed away are revoked; only looked up when some key names no machine.
+  const missing = keyIds.filter((k) => !machines.has(k));
+  const retired = missing.length > 0 ? await findRetiredKeyIds(tx, missing) : new Set<string>();
   const active: number[] = [];
   requests.forEach((r, i) => {
     const machine = machines.get(r.keyId) ?? null;
-    const status = machine?.status;
-    if (status === "active") active.push(i);
-    else outcomes[i] = { ok: false, code: status === "revoked" ? "key_revoked" : status === "suspended" ? "key_suspended" : "key_unknown", machine };
+    if (machine && usable(machine)) active.push(i);
+    else outcomes[i] = { ok: false, code: refusalOf(machine, retired.has(r.keyId)), machine };
   });
 
   // 2. Nonce claims: one insert for all fresh pairs; RETURNING names the rows it inserted.
@@ -130,11 +146,22 @@ async function commitInTransaction(tx: SqlWriteTx, requests: readonly AcceptedRe
     if (stored === null || at.getTime() - stored.getTime() >= LAST_SEEN_RESOLUTION_MS) await markMachineSeen(tx, machine.id, at);
   }
 
-  // 4. One entry per accepted request, in arrival order.
-  const entries = await recordAuditEvents(
-    tx,
-    accepted.map((i) => requests[i]!.entry(machines.get(requests[i]!.keyId)!)),
-  );
+  // 4. A registered key's first accepted request proves possession: the machine becomes
+  //    active, with its own entry before the request's.
+  const activations: AuditEventInput[] = [];
+  for (const keyId of new Set(accepted.map((i) => requests[i]!.keyId))) {
+    const machine = machines.get(keyId)!;
+    if (machine.status !== "pending") continue;
+    const at = requests[accepted.find((i) => requests[i]!.keyId === keyId)!]!.now;
+    const activated = await activateOnProof(tx, machine, at);
+    machines.set(keyId, activated.machine);
+    activations.push(activated.entry);
+  }
+
+  // 5. One entry per accepted request, in arrival order.
+  const entries = (
+    await recordAuditEvents(tx, [...activations, ...accepted.map((i) => requests[i]!.entry(machines.get(requests[i]!.keyId)!))])
+  ).slice(activations.length);
   accepted.forEach((i, k) => {
     const r = requests[i]!;
     outcomes[i] = { ok: true, auditSeq: entries[k]!.seq, machine: { ...machines.get(r.keyId)!, lastSeenAt: r.now } };

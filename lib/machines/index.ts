@@ -1,4 +1,6 @@
 export * from "./errors";
+export * from "./events";
 export * from "./model";
 export * from "./repository";
-export { validateName, validateTags, MAX_NAME_LENGTH, MAX_TAGS } from "./validate";
+export * from "./wire";
+export { validateName, validateTags, validateProfile, MAX_NAME_LENGTH, MAX_TAGS, MAX_REASON_LENGTH } from "./validate";

@@ -1,5 +1,6 @@
 /** Input rules for machine records; each failure is a MachineError naming what to fix. */
 import { MachineError } from "./errors";
+import { isMachinePermission, MACHINE_PERMISSIONS, type MachinePermission } from "./wire";
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_TAGS = 32;
@@ -30,4 +31,67 @@ export function validateTags(raw: unknown): string[] {
     }
   }
   return tags;
+}
+
+const MAX_DESCRIPTION_LENGTH = 1000;
+const MAX_LABEL_LENGTH = 100;
+export const MAX_REASON_LENGTH = 500;
+
+/** Free text shown in the Console: trimmed, bounded, no control characters but newlines. */
+function validateText(raw: unknown, what: string, max: number, options: { multiline?: boolean; required?: boolean } = {}): string {
+  if (raw !== undefined && raw !== null && typeof raw !== "string") throw new MachineError("field_invalid", `${what} must be text.`);
+  const text = (raw ?? "").trim();
+  if (options.required && text === "") throw new MachineError("field_invalid", `${what} is required.`);
+  if (text.length > max) throw new MachineError("field_invalid", `${what} is at most ${max} characters.`);
+  const stripped = options.multiline ? text.replace(/\r?\n/g, "") : text;
+  if (CONTROL_RE.test(stripped)) throw new MachineError("field_invalid", `${what} must not contain control characters.`);
+  return text;
+}
+
+export const validateDescription = (raw: unknown) => validateText(raw, "The description", MAX_DESCRIPTION_LENGTH, { multiline: true });
+export const validateOwner = (raw: unknown) => validateText(raw, "The owner", MAX_LABEL_LENGTH);
+export const validateEnvironment = (raw: unknown) => validateText(raw, "The environment", MAX_LABEL_LENGTH);
+/** Lifecycle actions are recorded with the operator's reason; it is required for all but confirm. */
+export const validateReason = (raw: unknown, required = true) => validateText(raw, "The reason", MAX_REASON_LENGTH, { multiline: true, required });
+
+export function validatePermissions(raw: unknown): MachinePermission[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new MachineError("permission_invalid", "Permissions must be a list.");
+  for (const p of raw) {
+    if (!isMachinePermission(p)) {
+      throw new MachineError("permission_invalid", `Unknown machine permission ${JSON.stringify(String(p).slice(0, 40))}; choose from ${MACHINE_PERMISSIONS.join(", ")}.`);
+    }
+  }
+  // Stored in catalog order, so equal sets compare equal.
+  return MACHINE_PERMISSIONS.filter((p) => raw.includes(p));
+}
+
+/** Everything an operator (or a ticket) says about a new machine, validated at once. */
+export interface MachineProfileInput {
+  name: unknown;
+  description?: unknown;
+  tags?: unknown;
+  owner?: unknown;
+  environment?: unknown;
+  permissions?: unknown;
+}
+
+export interface MachineProfile {
+  name: string;
+  description: string;
+  tags: string[];
+  owner: string;
+  environment: string;
+  permissions: MachinePermission[];
+}
+
+export function validateProfile(input: MachineProfileInput): MachineProfile {
+  return {
+    name: validateName(input.name),
+    description: validateDescription(input.description),
+    tags: validateTags(input.tags),
+    owner: validateOwner(input.owner),
+    environment: validateEnvironment(input.environment),
+    permissions: validatePermissions(input.permissions),
+  };
 }

@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import { problemResponse } from "../http/problem";
+import { isMachineError, machineProblem } from "../machines/errors";
 import { isOperatorError, OperatorError } from "../operators/errors";
 import { hasPermission, type Permission } from "../operators/permissions";
 import type { CurrentOperator } from "../operators/sessions";
@@ -60,6 +61,7 @@ function declare(declaration: RouteDeclaration, run: (request: Request, context:
       return await run(request, context);
     } catch (error) {
       if (isOperatorError(error)) return operatorProblem(error);
+      if (isMachineError(error)) return machineProblem(error);
       console.error(`pteri: ${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
       return problemResponse({ code: "internal_error", status: 500, title: "Internal error", detail: "The Console could not complete the request; it was logged on the server." });
     }

@@ -72,9 +72,9 @@ describe("key status", () => {
     expect((await authenticateMachineRequest((await signedRequest(key)).make(), testDeps(second, t.config))).ok).toBe(true);
   });
 
-  it("refuses a key that is still pending enrollment as unknown", async () => {
+  it("refuses a key still awaiting an operator's confirmation as key_pending", async () => {
     const { key, machine } = await enroll(t.db, "pending-one");
     await setStatus(t.db, machine.id, "pending");
-    expect(await refusal((await signedRequest(key)).make())).toMatchObject({ code: "key_unknown" });
+    expect(await refusal((await signedRequest(key)).make())).toMatchObject({ code: "key_pending", status: 403 });
   });
 });

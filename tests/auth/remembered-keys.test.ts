@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateMachineRequest, type AuthResult } from "@/lib/auth/authenticate-machine";
 import { entryFromRow } from "@/lib/audit/rows";
+import { generateKeyPair } from "@/lib/protocol/keys";
 import { enroll, freshDb, NOW_S, problemOf, setStatus, signedRequest, testDeps, type Enrolled, type TestDb } from "./helpers";
 
 let t: TestDb;
@@ -29,7 +30,7 @@ describe("a remembered key", () => {
     for (const [status, code] of [
       ["revoked", "key_revoked"],
       ["suspended", "key_suspended"],
-      ["pending", "key_unknown"],
+      ["pending", "key_pending"],
     ] as const) {
       await setStatus(t.db, machine.id, status);
       const signed = await signedRequest(key);
@@ -82,9 +83,21 @@ describe("a remembered key", () => {
     expect(entry.summary).toBe('Machine "after-rename" sent a signed GET /api/v1/whoami.');
   });
 
-  it("is key_unknown once no machine is enrolled under the keyid any more", async () => {
-    const { key, machine } = await remembered("deleted");
-    await t.db.machine.delete({ where: { id: machine.id } });
-    expect(verdict(await authenticateMachineRequest((await signedRequest(key)).make(), testDeps(t.db, t.config)))).toBe("key_unknown");
+  it("is key_revoked once the machine changed to another key (the old key is retired)", async () => {
+    const { key, machine } = await remembered("rekeyed");
+    const next = await generateKeyPair();
+    await t.db.$transaction([
+      t.db.retiredKey.create({ data: { keyId: machine.keyId, machineId: machine.id, publicJwk: JSON.stringify(machine.publicJwk), retiredAt: new Date(), reason: "rekeyed" } }),
+      t.db.machine.update({ where: { id: machine.id }, data: { keyId: next.publicKey.keyId, publicJwk: JSON.stringify(next.publicKey.jwk) } }),
+    ]);
+    expect(verdict(await authenticateMachineRequest((await signedRequest(key)).make(), testDeps(t.db, t.config)))).toBe("key_revoked");
+    expect(verdict(await authenticateMachineRequest((await signedRequest(next)).make(), testDeps(t.db, t.config)))).toBe("ok");
+  });
+
+  it("can never be left without its machine: the database refuses to delete machines", async () => {
+    const { machine } = await remembered("undeletable");
+    // Raw SQL, so the refusal is the database's own trigger and not a client-side check.
+    await expect(t.db.$executeRaw`DELETE FROM "Machine" WHERE "id" = ${machine.id}`).rejects.toThrow(/never deleted/);
+    expect(await t.db.machine.count({ where: { id: machine.id } })).toBe(1);
   });
 });
