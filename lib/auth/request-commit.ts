@@ -4,7 +4,11 @@
  *
  *  - the machine enrolled under its keyid, re-read under the write lock: a revocation or
  *    suspension that committed before (on any instance) refuses the request, and the entry
- *    and the answer describe the machine as it is now (its name, its tags);
+ *    and the answer describe the machine as it is now (its name, its tags, its permissions);
+ *    a key retired by a re-key is refused as revoked; a machine awaiting an operator's
+ *    confirmation is refused as key_pending; a registered key awaiting proof of possession
+ *    is activated by this, its first accepted request (`machine.activated`, then the request's
+ *    own entry);
  *  - the claim of (keyid, nonce) in NonceUse: the database's primary key decides, so a pair
  *    is accepted once across every instance sharing the database;
  *  - its own `machine.request` audit entry with the signed material;
