@@ -20,6 +20,8 @@ import type { PublicJwk } from "../protocol/keys";
 
 export const ENROLL_PATH = "/api/v1/enroll";
 export const REKEY_PATH = "/api/v1/machine/rekey";
+/** Machines holding the audit.read permission download the audit export here (signed GET). */
+export const AUDIT_EXPORT_PATH = "/api/v1/audit/export";
 /** Provisioning bots with the machines.enroll permission create tickets here (signed). */
 export const MACHINE_TICKETS_PATH = "/api/v1/enrollment-tickets";
 

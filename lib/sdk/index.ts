@@ -23,3 +23,14 @@ export {
   type VerifyIncomingOptions,
 } from "./verify-incoming";
 export { createMemoryNonceStore, type MemoryNonceStore, type MemoryNonceStoreOptions, type NonceStore } from "./nonce-store";
+export {
+  enrollMachine,
+  rekeyMachine,
+  serverBaseUrl,
+  PteriServerError,
+  type EnrollOptions,
+  type EnrollResult,
+  type MachineSummary,
+  type RekeyOptions,
+  type RekeyResult,
+} from "./enroll";
