@@ -98,6 +98,7 @@ test("a registered machine's signed request returns its identity; replays and re
     fingerprint: expect.stringMatching(/^SHA256:/),
     status: "active",
     tags: ["e2e"],
+    permissions: [],
   });
   expect(identity.auditSeq).toBeGreaterThan(0);
 
