@@ -53,7 +53,17 @@ export async function enrollWithTicket(request: Request, deps: Pick<AuthDeps, "d
   const signed = await readSignedMessage(request, { config: deps.config, maxBodyBytes: MAX_ENROLL_BODY_BYTES }, nowMs);
   if (!signed.ok) return { ok: false, response: authProblemResponse(signed.code, signed.message) };
 
-  const { ticket, key } = parseBody(signed.body);
+  let body: ReturnType<typeof parseBody>;
+  try {
+    body = parseBody(signed.body);
+  } catch (error) {
+    // An unsigned (or oversized-signature) request was not even read: say what is wrong
+    // with the signature first, as for every signed endpoint.
+    const unsigned = await verifySignedMessage(signed, () => null, deps.backend);
+    if (!unsigned.ok && unsigned.code !== "key_unknown") return { ok: false, response: authProblemResponse(unsigned.code, unsigned.message) };
+    throw error;
+  }
+  const { ticket, key } = body;
   const verified = await verifySignedMessage(signed, (keyId) => (keyId === key.keyId ? { publicKey: key.raw, status: "active" as const } : null), deps.backend);
   if (!verified.ok) {
     const detail = verified.code === "key_unknown" ? "The signature's keyid must be the RFC 7638 thumbprint of the public key being enrolled, and the request must be signed with its private key." : verified.message;

@@ -5,10 +5,11 @@
  * so `"tag"` occurring in the text is an exact match of one element.
  */
 import { z } from "zod";
-import { databaseKind, type Db } from "../db/client";
-import type { Prisma } from "../db/generated/client";
+import type { Db } from "../db/client";
+import { Prisma, type Machine as MachineRow } from "../db/generated/client";
 import { MACHINE_EVENTS } from "./events";
 import { machineFromRow, MACHINE_STATUSES, type Machine } from "./model";
+import { MACHINE_COLUMNS } from "./repository";
 
 export const MACHINE_SORTS = ["name", "status", "environment", "lastSeenAt", "createdAt"] as const;
 export const MAX_PAGE_SIZE = 200;
@@ -33,34 +34,45 @@ export interface MachinePage {
   pageSize: number;
 }
 
-function whereOf(db: Db, query: MachineQuery): Prisma.MachineWhereInput {
-  // SQLite's LIKE ignores ASCII case already; PostgreSQL needs to be told.
-  const mode = databaseKind(db) === "postgresql" ? ({ mode: "insensitive" } as const) : {};
-  const and: Prisma.MachineWhereInput[] = [];
-  if (query.q) {
-    const contains = { contains: query.q, ...mode };
-    and.push({ OR: [{ name: contains }, { description: contains }, { owner: contains }, { id: query.q }, { keyId: query.q }] });
-  }
-  if (query.status) and.push({ status: query.status });
-  if (query.environment) and.push({ environment: query.environment });
-  if (query.tag) and.push({ tags: { contains: JSON.stringify(query.tag) } });
-  return { AND: and };
+/** A LIKE pattern that matches `text` literally (% _ and \\ escaped), anywhere in the value. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function orderOf(query: MachineQuery): Prisma.MachineOrderByWithRelationInput[] {
-  const first: Prisma.MachineOrderByWithRelationInput =
-    query.sort === "lastSeenAt" ? { lastSeenAt: { sort: query.order, nulls: "last" } } : { [query.sort]: query.order };
-  // The id breaks ties, so pages never repeat or skip a machine.
-  return [first, { id: "asc" }];
+/**
+ * The filters as SQL. Raw on purpose: Prisma's `contains` does not escape LIKE's wildcards,
+ * so a search for "web_01" would match "webX01" and a tag filter "_" every tag. Written once
+ * for SQLite and PostgreSQL (LOWER on both sides: SQLite's LIKE ignores ASCII case only).
+ */
+function whereOf(query: MachineQuery): Prisma.Sql {
+  const like = (column: string, text: string) => Prisma.sql`LOWER(${Prisma.raw(`"${column}"`)}) LIKE LOWER(${containsPattern(text)}) ESCAPE '\\'`;
+  const and: Prisma.Sql[] = [];
+  if (query.q) {
+    and.push(Prisma.sql`(${like("name", query.q)} OR ${like("description", query.q)} OR ${like("owner", query.q)} OR "id" = ${query.q} OR "keyId" = ${query.q})`);
+  }
+  if (query.status) and.push(Prisma.sql`"status" = ${query.status}`);
+  if (query.environment) and.push(Prisma.sql`"environment" = ${query.environment}`);
+  // Tags are a JSON array of validated tags (no quotes or backslashes): "tag" with its quotes
+  // occurs in the text exactly when it is one of the elements.
+  if (query.tag) and.push(Prisma.sql`"tags" LIKE ${containsPattern(JSON.stringify(query.tag))} ESCAPE '\\'`);
+  return and.length > 0 ? Prisma.sql`WHERE ${Prisma.join(and, " AND ")}` : Prisma.empty;
+}
+
+function orderOf(query: MachineQuery): Prisma.Sql {
+  const direction = query.order === "desc" ? "DESC" : "ASC";
+  // Never-seen machines last in either direction; the id breaks ties, so pages never repeat or skip a machine.
+  const nulls = query.sort === "lastSeenAt" ? " NULLS LAST" : "";
+  return Prisma.raw(`ORDER BY "${query.sort}" ${direction}${nulls}, "id" ASC`);
 }
 
 export async function listMachines(db: Db, query: MachineQuery): Promise<MachinePage> {
-  const where = whereOf(db, query);
-  const [rows, total] = await Promise.all([
-    db.machine.findMany({ where, orderBy: orderOf(query), skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
-    db.machine.count({ where }),
+  const where = whereOf(query);
+  const offset = (query.page - 1) * query.pageSize;
+  const [rows, counted] = await Promise.all([
+    db.$queryRaw<MachineRow[]>`SELECT ${MACHINE_COLUMNS} FROM "Machine" ${where} ${orderOf(query)} LIMIT ${query.pageSize} OFFSET ${offset}`,
+    db.$queryRaw<{ total: bigint | number }[]>`SELECT COUNT(*) AS "total" FROM "Machine" ${where}`,
   ]);
-  return { items: rows.map(machineFromRow), total, page: query.page, pageSize: query.pageSize };
+  return { items: rows.map(machineFromRow), total: Number(counted[0]?.total ?? 0), page: query.page, pageSize: query.pageSize };
 }
 
 /** The values the filters offer: every environment and tag in use. */

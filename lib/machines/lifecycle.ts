@@ -79,13 +79,16 @@ export async function changeMachineStatus(tx: WriteTx, actor: AuditActor, id: st
       throw new MachineError("machine_state", `The fingerprint you compared is not this machine's key (${machine.fingerprint}); the machine was not activated.`);
     }
   }
+  // A machine suspended before it was ever activated resumes as pending, with what activated
+  // it before: resuming must not skip the fingerprint confirmation or the proof of possession.
+  const to: MachineStatus = action === "resume" && machine.activatedAt === null ? "pending" : transition.to;
   const { count } = await tx.machine.updateMany({
     where: { id, status: { in: [...transition.from] } },
     data: {
-      status: transition.to,
+      status: to,
       statusReason: reason || null,
-      activation: null,
-      ...(transition.to === "active" && machine.activatedAt === null ? { activatedAt: now } : {}),
+      ...(to === "active" || to === "revoked" ? { activation: null } : {}),
+      ...(to === "active" && machine.activatedAt === null ? { activatedAt: now } : {}),
     },
   });
   if (count !== 1) throw new MachineError("machine_state", transition.refusal(await requireMachine(tx, id)));

@@ -17,7 +17,7 @@ import { validateProfile, type MachineProfile, type MachineProfileInput } from "
 type Reader = Pick<Tx, "machine" | "$queryRaw">;
 
 // Every column, named: the raw queries below return rows shaped exactly like Prisma's.
-const COLUMNS = Prisma.raw(`"id", "name", "description", "keyId", "publicJwk", "status", "statusReason", "activation", "tags", "owner",
+export const MACHINE_COLUMNS = Prisma.raw(`"id", "name", "description", "keyId", "publicJwk", "status", "statusReason", "activation", "tags", "owner",
   "environment", "permissions", "enrolledByType", "enrolledById", "ticketId", "createdAt", "activatedAt", "lastSeenAt"`);
 
 /**
@@ -27,7 +27,7 @@ const COLUMNS = Prisma.raw(`"id", "name", "description", "keyId", "publicJwk", "
  * same quoting in SQLite and PostgreSQL.
  */
 export async function findMachineByKeyId(db: Reader, keyId: string): Promise<Machine | null> {
-  const rows = await db.$queryRaw<MachineRow[]>`SELECT ${COLUMNS} FROM "Machine" WHERE "keyId" = ${keyId}`;
+  const rows = await db.$queryRaw<MachineRow[]>`SELECT ${MACHINE_COLUMNS} FROM "Machine" WHERE "keyId" = ${keyId}`;
   return rows[0] ? machineFromRow(rows[0]) : null;
 }
 
@@ -53,7 +53,7 @@ export async function requireMachine(db: Reader, id: string): Promise<Machine> {
 export async function findMachinesByKeyIds(tx: WriteTx | SqlWriteTx, keyIds: readonly string[]): Promise<Map<string, Machine>> {
   const machines = new Map<string, Machine>();
   if (keyIds.length === 0) return machines;
-  const rows = await sqlOf(tx).query<MachineRow>(Prisma.sql`SELECT ${COLUMNS} FROM "Machine" WHERE "keyId" IN (${Prisma.join(keyIds)})`);
+  const rows = await sqlOf(tx).query<MachineRow>(Prisma.sql`SELECT ${MACHINE_COLUMNS} FROM "Machine" WHERE "keyId" IN (${Prisma.join(keyIds)})`);
   for (const row of rows) machines.set(row.keyId, machineFromRow(row));
   return machines;
 }
