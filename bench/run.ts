@@ -2,11 +2,15 @@
 // Figures are reported, not asserted. To add a benchmark, add one line to BENCHES.
 import { benchAudit } from "./audit";
 import { benchAuth } from "./auth";
+import { benchMachines } from "./machines";
+import { benchPolicies } from "./policies";
 import type { BenchResult } from "./result";
 
 const BENCHES: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: "auth", run: benchAuth },
   { name: "audit", run: benchAudit },
+  { name: "machines", run: benchMachines },
+  { name: "policies", run: benchPolicies },
 ];
 
 function format(value: number, unit: string): string {

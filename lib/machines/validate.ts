@@ -4,7 +4,8 @@ import { isMachinePermission, MACHINE_PERMISSIONS, type MachinePermission } from
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_TAGS = 32;
-const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9._:/=-]{0,63}$/;
+/** The one tag syntax, for machines and for policies that select machines by tag. */
+export const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9._:/=-]{0,63}$/;
 // Control characters would let a name fake line breaks in logs and terminals.
 const CONTROL_RE = /\p{Cc}/u;
 
