@@ -7,9 +7,9 @@ import { createPasskey, passkeyErrorText } from "../auth/passkey-client";
 import { formatDate } from "../operators/format";
 import { useConsoleMutation, type PasskeyView } from "../operators/queries";
 import { ErrorMessage, Loading, SuccessMessage } from "../ui/alert";
-import { Button } from "../ui/button";
 import { ConfirmButton } from "../ui/confirm-button";
-import { TextField } from "../ui/field";
+import { InputField } from "../ui/field";
+import { SubmitButton } from "../ui/form-actions";
 import { PasskeyName } from "./passkey-name";
 
 export const accountKeys = { passkeys: ["account", "passkeys"] as const };
@@ -71,10 +71,10 @@ export function AccountPasskeys() {
           });
         }}
       >
-        <TextField label="New passkey name" name="passkeyName" required maxLength={64} placeholder="e.g. Security key" className="min-w-56 flex-1" />
-        <Button type="submit" variant="primary" disabled={add.isPending}>
-          {add.isPending ? "Waiting for your passkey…" : "Add a passkey"}
-        </Button>
+        <InputField label="New passkey name" name="passkeyName" required maxLength={64} placeholder="e.g. Security key" className="min-w-56 flex-1" />
+        <SubmitButton pending={add.isPending} pendingLabel="Waiting for your passkey…">
+          Add a passkey
+        </SubmitButton>
       </form>
       {add.error ? <ErrorMessage>{passkeyErrorText(add.error)}</ErrorMessage> : null}
       {added ? <SuccessMessage>Passkey &quot;{added}&quot; added.</SuccessMessage> : null}

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { apiFetch } from "../api/fetch-json";
 import { ErrorMessage, Loading } from "../ui/alert";
 import { Button } from "../ui/button";
-import { TextField } from "../ui/field";
+import { InputField } from "../ui/field";
 import { createPasskey, passkeyErrorText, signInWithPasskey } from "./passkey-client";
 
 interface InvitationInfo {
@@ -70,8 +70,8 @@ export function RegisterForm({ kind }: { kind: "setup" | "invite" }) {
         {invitation.roles.length > 1 ? "s" : ""} <strong>{invitation.roles.join(", ")}</strong>. The link works once, until{" "}
         {new Date(invitation.expiresAt).toLocaleString()}.
       </p>
-      <TextField label="Your name" name="name" required maxLength={100} autoComplete="name" defaultValue={invitation.name ?? ""} hint="Other operators and the audit log show this name." />
-      <TextField label="Name this passkey" name="passkeyName" required maxLength={64} defaultValue="My passkey" hint="For example the device or password manager that keeps it." />
+      <InputField label="Your name" name="name" required maxLength={100} autoComplete="name" defaultValue={invitation.name ?? ""} hint="Other operators and the audit log show this name." />
+      <InputField label="Name this passkey" name="passkeyName" required maxLength={64} defaultValue="My passkey" hint="For example the device or password manager that keeps it." />
       <ErrorMessage>{error}</ErrorMessage>
       <Button type="submit" variant="primary" className="w-full" disabled={busy !== null}>
         {busy ?? "Create passkey and sign in"}

@@ -5,18 +5,20 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { ErrorMessage, SuccessMessage } from "../ui/alert";
 import { Button } from "../ui/button";
+import { CodeBlock } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
-import { CodeBlock } from "./copy-button";
+import { SelectField } from "../ui/field";
+import { FormActions, SubmitButton } from "../ui/form-actions";
 import { formatAbsolute } from "./format";
 import { PermissionCheckboxes, ProfileFields, profileErrors, readProfile } from "./form-fields";
 import { createTicketCall, lifecycleCall, machineKeys, revokeTicketCall, useMachineMutation, useTicketWatch, type CreatedTicket, type MachineListView, type MachineView } from "./queries";
 import { StatusBadge } from "./status-badge";
 
 const EXPIRY_CHOICES = [
-  { minutes: 5, label: "5 minutes" },
-  { minutes: 15, label: "15 minutes" },
-  { minutes: 60, label: "1 hour" },
-  { minutes: 1440, label: "24 hours" },
+  { value: 5, label: "5 minutes" },
+  { value: 15, label: "15 minutes" },
+  { value: 60, label: "1 hour" },
+  { value: 1440, label: "24 hours" },
 ];
 
 export const MISMATCH_REASON = "fingerprint mismatch at enrollment";
@@ -144,26 +146,14 @@ function EnrollFlow({ environments, onClose, setCloseGuard }: { environments: st
               </span>
             </span>
           </label>
-          <div>
-            <label htmlFor="enroll-expires" className="block text-sm font-medium">
-              Ticket expires after
-            </label>
-            <select id="enroll-expires" name="expires" defaultValue={15} className="mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-              {EXPIRY_CHOICES.map((c) => (
-                <option key={c.minutes} value={c.minutes}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField label="Ticket expires after" name="expires" defaultValue={15} options={EXPIRY_CHOICES} />
         </div>
         <ErrorMessage>{errors.form}</ErrorMessage>
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? "Creating ticket…" : "Create enrollment ticket"}
-          </Button>
-        </div>
+        <FormActions onCancel={onClose}>
+          <SubmitButton pending={create.isPending} pendingLabel="Creating ticket…">
+            Create enrollment ticket
+          </SubmitButton>
+        </FormActions>
       </form>
     );
   }
@@ -308,22 +298,23 @@ function Arrived({
       ) : machine.status === "active" ? (
         <SuccessMessage>{machine.name} is active (this ticket did not require confirmation).</SuccessMessage>
       ) : null}
-      {!awaitingConfirmation ? (
-        <div className="flex flex-wrap items-center justify-end gap-3">
-          <Link href={`/machines/${encodeURIComponent(machine.id)}`} className="text-sm font-medium text-indigo-700 underline dark:text-indigo-300">
-            Open the machine&apos;s page
-          </Link>
-          <Button variant="primary" onClick={onClose}>
-            Done
-          </Button>
-        </div>
-      ) : (
-        <div className="flex justify-start">
-          <Link href={`/machines/${encodeURIComponent(machine.id)}`} className="text-sm font-medium text-indigo-700 underline dark:text-indigo-300">
-            Open the machine&apos;s page
-          </Link>
-        </div>
-      )}
+      <NewMachineActions machineId={machine.id} onDone={awaitingConfirmation ? undefined : onClose} />
+    </div>
+  );
+}
+
+/** The end of a dialog that added a machine: a link to its page, and "Done" when there is nothing left to decide. */
+export function NewMachineActions({ machineId, onDone }: { machineId: string; onDone?: () => void }) {
+  return (
+    <div className={onDone ? "flex flex-wrap items-center justify-end gap-3" : "flex justify-start"}>
+      <Link href={`/machines/${encodeURIComponent(machineId)}`} className="text-sm font-medium text-indigo-700 underline dark:text-indigo-300">
+        Open the machine&apos;s page
+      </Link>
+      {onDone ? (
+        <Button variant="primary" onClick={onDone}>
+          Done
+        </Button>
+      ) : null}
     </div>
   );
 }

@@ -1,68 +1,9 @@
 "use client";
 
-import { useId, useState, type InputHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { useId, useState } from "react";
 import { MACHINE_PERMISSION_DESCRIPTIONS, MACHINE_PERMISSIONS } from "@/lib/machines/wire";
+import { CheckboxList, describedBy, INPUT_CLASS, InputField, TextAreaField } from "../ui/field";
 import { parseTags, TAG_PATTERN } from "./format";
-
-export const INPUT_CLASS =
-  "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm aria-[invalid=true]:border-red-600 dark:border-zinc-700 dark:bg-zinc-900 dark:aria-[invalid=true]:border-red-500";
-
-function describedBy(...ids: unknown[]): string | undefined {
-  const list = ids.filter((v): v is string => typeof v === "string" && v !== "").join(" ");
-  return list || undefined;
-}
-
-function FieldMessages({ id, hint, error }: { id: string; hint?: React.ReactNode; error?: string | null }) {
-  // Errors here come from a submit: announced at once.
-  return (
-    <>
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} role="alert" className="mt-1 text-sm text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
-/** A labelled text input with an optional hint and an error shown (and announced) next to it. */
-export function InputField({ label, hint, error, className = "", ...props }: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: React.ReactNode; error?: string | null }) {
-  const id = useId();
-  return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hint && `${id}-hint`, error && `${id}-error`)} className={INPUT_CLASS} {...props} />
-      <FieldMessages id={id} hint={hint} error={error} />
-    </div>
-  );
-}
-
-export function TextAreaField({
-  label,
-  hint,
-  error,
-  className = "",
-  inputClassName = "",
-  ...props
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: React.ReactNode; error?: string | null; inputClassName?: string }) {
-  const id = useId();
-  return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hint && `${id}-hint`, error && `${id}-error`)} className={`${INPUT_CLASS} ${inputClassName}`} {...props} />
-      <FieldMessages id={id} hint={hint} error={error} />
-    </div>
-  );
-}
 
 /** Tags typed as text (commas or spaces separate them), previewed as chips, checked as you type. */
 export function TagsField({ name, error, defaultValue = "" }: { name: string; error?: string | null; defaultValue?: string }) {
@@ -156,28 +97,13 @@ export function readProfile(form: FormData) {
   };
 }
 
+const PERMISSION_OPTIONS = MACHINE_PERMISSIONS.map((permission) => ({
+  value: permission,
+  label: <span className="font-mono text-xs">{permission}</span>,
+  description: MACHINE_PERMISSION_DESCRIPTIONS[permission],
+}));
+
 /** The machine permissions on PTERI's own API, with what each allows. */
 export function PermissionCheckboxes({ legend, selected, onChange, disabled }: { legend: string; selected: string[]; onChange: (permissions: string[]) => void; disabled?: boolean }) {
-  return (
-    <fieldset disabled={disabled}>
-      <legend className="text-sm font-medium">{legend}</legend>
-      <div className="mt-1 grid gap-2">
-        {MACHINE_PERMISSIONS.map((permission) => (
-          <label key={permission} className="flex items-start gap-2 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-700">
-            <input
-              type="checkbox"
-              value={permission}
-              checked={selected.includes(permission)}
-              onChange={(e) => onChange(e.currentTarget.checked ? [...selected, permission] : selected.filter((p) => p !== permission))}
-              className="mt-0.5"
-            />
-            <span>
-              <span className="font-mono text-xs font-medium">{permission}</span>
-              <span className="block text-xs text-zinc-600 dark:text-zinc-400">{MACHINE_PERMISSION_DESCRIPTIONS[permission]}</span>
-            </span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
+  return <CheckboxList legend={legend} options={PERMISSION_OPTIONS} selected={selected} onChange={onChange} disabled={disabled} />;
 }

@@ -2,13 +2,13 @@
 
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useId, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ErrorMessage } from "../ui/alert";
 import { Button } from "../ui/button";
 import { EmptyState } from "../ui/empty-state";
+import { InputField, SelectField } from "../ui/field";
 import { formatCount } from "./format";
 import { EnrollMachineButton } from "./enroll-dialog";
-import { INPUT_CLASS } from "./form-fields";
 import { MACHINE_STATUS_LIST, SORT_KEYS, useMachineList, type MachineListParams, type MachineView, type SortKey, type SortOrder } from "./queries";
 import { RegisterKeyButton } from "./register-key-dialog";
 import { RelativeTime } from "./relative-time";
@@ -106,7 +106,6 @@ export function MachineInventory({ canWrite }: { canWrite: boolean }) {
   const data = list.data;
   const facets = data?.facets ?? { environments: [], tags: [] };
   const withCurrent = (values: string[], current: string) => (current && !values.includes(current) ? [current, ...values] : values);
-  const searchId = useId();
 
   const first = data && data.items.length > 0 ? (data.page - 1) * data.pageSize + 1 : 0;
   const last = data ? first + data.items.length - (data.items.length > 0 ? 1 : 0) : 0;
@@ -126,21 +125,16 @@ export function MachineInventory({ canWrite }: { canWrite: boolean }) {
           navigate({ q: text.trim(), page: 1 }, "replace");
         }}
       >
-        <div className="min-w-56 flex-[2]">
-          <label htmlFor={searchId} className="block text-sm font-medium">
-            Search
-          </label>
-          <input
-            id={searchId}
-            type="search"
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            placeholder="Name, id, key id, owner or description"
-            autoComplete="off"
-            spellCheck={false}
-            className={INPUT_CLASS}
-          />
-        </div>
+        <InputField
+          label="Search"
+          className="min-w-56 flex-[2]"
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          placeholder="Name, id, key id, owner or description"
+          autoComplete="off"
+          spellCheck={false}
+        />
         <FilterSelect label="Status" value={params.status} onChange={(status) => navigate({ status, page: 1 })} options={MACHINE_STATUS_LIST.map((s) => ({ value: s, label: statusLabel(s) }))} />
         <FilterSelect label="Tag" value={params.tag} onChange={(tag) => navigate({ tag, page: 1 })} options={withCurrent(facets.tags, params.tag).map((t) => ({ value: t, label: t }))} />
         <FilterSelect
@@ -297,21 +291,8 @@ function SortButton({ label, active, order, onClick }: { label: string; active: 
 }
 
 function FilterSelect({ label, value, onChange, options }: { label: string; value: string; onChange: (value: string) => void; options: { value: string; label: string }[] }) {
-  const id = useId();
   return (
-    <div className="min-w-36 flex-1">
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)} className={INPUT_CLASS}>
-        <option value="">All</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField label={label} className="min-w-36 flex-1" value={value} onChange={(e) => onChange(e.currentTarget.value)} options={[{ value: "", label: "All" }, ...options]} />
   );
 }
 

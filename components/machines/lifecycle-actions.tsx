@@ -4,7 +4,8 @@ import { useId, useState } from "react";
 import { ErrorMessage } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { INPUT_CLASS } from "./form-fields";
+import { INPUT_CLASS } from "../ui/field";
+import { FormActions, SubmitButton } from "../ui/form-actions";
 import { lifecycleCall, useMachineMutation, type LifecycleAction, type MachineView } from "./queries";
 
 const MAX_REASON = 500;
@@ -146,14 +147,11 @@ function ReasonForm({ machine, action, onCancel, onDone }: { machine: MachineVie
         </p>
       </div>
       <ErrorMessage>{run.error?.message}</ErrorMessage>
-      <div className="flex justify-end gap-2">
-        <Button onClick={onCancel} disabled={run.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant={copy.danger ? "danger" : "primary"} disabled={run.isPending || (required && reason.trim() === "")}>
-          {run.isPending ? "Working…" : copy.submit}
-        </Button>
-      </div>
+      <FormActions onCancel={onCancel} cancelDisabled={run.isPending}>
+        <SubmitButton variant={copy.danger ? "danger" : "primary"} pending={run.isPending} pendingLabel="Working…" disabled={required && reason.trim() === ""}>
+          {copy.submit}
+        </SubmitButton>
+      </FormActions>
     </form>
   );
 }

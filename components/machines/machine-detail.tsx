@@ -5,9 +5,10 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorMessage, Loading } from "../ui/alert";
 import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
+import { SubmitButton } from "../ui/form-actions";
 import { PageHeader } from "../ui/page-header";
 import { Section } from "../ui/section";
-import { CopyButton } from "./copy-button";
 import { describeActor, formatAbsolute } from "./format";
 import { PermissionCheckboxes } from "./form-fields";
 import { LifecycleActions } from "./lifecycle-actions";
@@ -225,9 +226,9 @@ function PermissionsSection({ machine, canWrite, onSaved }: { machine: MachineVi
         >
           <PermissionCheckboxes legend={`Permissions of ${machine.name}`} selected={selected} onChange={setSelected} />
           <ErrorMessage>{save.error?.message}</ErrorMessage>
-          <Button type="submit" variant="primary" disabled={save.isPending || !changed}>
-            {save.isPending ? "Saving…" : "Save permissions"}
-          </Button>
+          <SubmitButton pending={save.isPending} pendingLabel="Saving…" disabled={!changed}>
+            Save permissions
+          </SubmitButton>
         </form>
       ) : machine.permissions.length === 0 ? (
         <p className="text-sm">None</p>

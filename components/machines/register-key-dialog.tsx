@@ -1,12 +1,13 @@
 "use client";
 
-import Link from "next/link";
 import { useState } from "react";
 import { ErrorMessage, SuccessMessage } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { useKnownEnvironments } from "./enroll-dialog";
-import { ProfileFields, profileErrors, readProfile, TextAreaField } from "./form-fields";
+import { TextAreaField } from "../ui/field";
+import { FormActions, SubmitButton } from "../ui/form-actions";
+import { NewMachineActions, useKnownEnvironments } from "./enroll-dialog";
+import { ProfileFields, profileErrors, readProfile } from "./form-fields";
 import { machineKeys, registerMachineCall, useMachineMutation, type MachineView } from "./queries";
 import { StatusBadge } from "./status-badge";
 
@@ -72,14 +73,7 @@ function RegisterForm({ environments, onClose }: { environments: string[]; onClo
           <dt className="text-zinc-600 dark:text-zinc-400">Fingerprint</dt>
           <dd className="break-all font-mono">{registered.fingerprint}</dd>
         </dl>
-        <div className="flex flex-wrap items-center justify-end gap-3">
-          <Link href={`/machines/${encodeURIComponent(registered.id)}`} className="text-sm font-medium text-indigo-700 underline dark:text-indigo-300">
-            Open the machine&apos;s page
-          </Link>
-          <Button variant="primary" onClick={onClose}>
-            Done
-          </Button>
-        </div>
+        <NewMachineActions machineId={registered.id} onDone={onClose} />
       </div>
     );
   }
@@ -114,12 +108,11 @@ function RegisterForm({ environments, onClose }: { environments: string[]; onClo
         hint="An Ed25519 public key as a JWK (JSON) or as PEM (SubjectPublicKeyInfo). Never the private key."
       />
       <ErrorMessage>{errors.form}</ErrorMessage>
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" variant="primary" disabled={register.isPending}>
-          {register.isPending ? "Registering…" : "Register machine"}
-        </Button>
-      </div>
+      <FormActions onCancel={onClose}>
+        <SubmitButton pending={register.isPending} pendingLabel="Registering…">
+          Register machine
+        </SubmitButton>
+      </FormActions>
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ErrorMessage, Loading } from "../ui/alert";
 import { Button } from "../ui/button";
 import { ConfirmButton } from "../ui/confirm-button";
-import { TextField } from "../ui/field";
+import { InputField } from "../ui/field";
 import { addTeamMemberCall, createTeamCall, deleteTeamCall, operatorKeys, removeTeamMemberCall, useConsoleMutation, useOperators, useTeams, type TeamView } from "./queries";
 
 const AFFECTED = [operatorKeys.teams, operatorKeys.operators];
@@ -32,7 +32,7 @@ export function TeamsPanel({ canManage }: { canManage: boolean }) {
             create.mutate({ name, description: "" }, { onSuccess: () => form.reset() });
           }}
         >
-          <TextField label="New team name" name="teamName" required maxLength={64} className="min-w-56 flex-1" />
+          <InputField label="New team name" name="teamName" required maxLength={64} className="min-w-56 flex-1" />
           <Button type="submit" disabled={create.isPending}>
             Create team
           </Button>
