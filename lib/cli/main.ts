@@ -11,13 +11,14 @@ import { enroll } from "./commands/enroll";
 import { httpSign } from "./commands/http-sign";
 import { httpVerify } from "./commands/http-verify";
 import { keygen } from "./commands/keygen";
+import { policyTest } from "./commands/policy-test";
 import { rekey } from "./commands/rekey";
 import { request } from "./commands/request";
 import { CliError, EXIT, UsageError } from "./errors";
 import { printDiagnostic, printError, printJson, printLine } from "./output";
 
 /** Every command, in the order `pteri --help` lists them. */
-export const COMMANDS: readonly Command[] = [keygen, enroll, rekey, request, httpSign, httpVerify, auditExport, auditVerify];
+export const COMMANDS: readonly Command[] = [keygen, enroll, rekey, request, httpSign, httpVerify, auditExport, auditVerify, policyTest];
 
 function listing(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
