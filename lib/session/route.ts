@@ -10,6 +10,7 @@ import { problemResponse } from "../http/problem";
 import { isMachineError, machineProblem } from "../machines/errors";
 import { isOperatorError, OperatorError } from "../operators/errors";
 import { hasPermission, type Permission } from "../operators/permissions";
+import { isPolicyError, policyProblem } from "../policies/store/errors";
 import type { CurrentOperator } from "../operators/sessions";
 import type { RequestContext } from "../operators/sign-in";
 import { sessionFromRequest } from "./authenticate";
@@ -62,6 +63,7 @@ function declare(declaration: RouteDeclaration, run: (request: Request, context:
     } catch (error) {
       if (isOperatorError(error)) return operatorProblem(error);
       if (isMachineError(error)) return machineProblem(error);
+      if (isPolicyError(error)) return policyProblem(error);
       console.error(`pteri: ${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
       return problemResponse({ code: "internal_error", status: 500, title: "Internal error", detail: "The Console could not complete the request; it was logged on the server." });
     }

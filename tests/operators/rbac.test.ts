@@ -63,6 +63,11 @@ const BODIES: Record<string, () => unknown> = {
   "POST /api/webauthn/register/check": () => ({ token: "x" }),
   "POST /api/webauthn/register/options": () => ({ token: "x", name: "n" }),
   "POST /api/webauthn/register": () => ({ token: "x", name: "n", passkeyName: "k", response: {} }),
+  "POST /api/policies": () => ({ name: `policy-${Math.random().toString(36).slice(2)}` }),
+  "PUT /api/policies/nonexistent/draft": () => ({ document: {} }),
+  "POST /api/policies/nonexistent/publish": () => ({ note: "rbac" }),
+  "POST /api/policies/nonexistent/rollback": () => ({ version: 1, note: "rbac" }),
+  "POST /api/policies/nonexistent/impact": () => ({ document: {}, sinceHours: 1 }),
 };
 
 let host: TestHost;

@@ -1,0 +1,22 @@
+import { getDb } from "@/lib/db/client";
+import { writeTransaction } from "@/lib/db/transaction";
+import { policyDetail } from "@/lib/policies/store/api";
+import { discardDraft, saveDraft } from "@/lib/policies/store/repository";
+import { draftSchema, readPolicyJson } from "@/lib/policies/store/schemas";
+import { json, operatorRoute } from "@/lib/session/route";
+
+export const dynamic = "force-dynamic";
+
+/** Saves the document being edited, even when invalid, and returns its problems. */
+export const PUT = operatorRoute("policies.write", async ({ request, operator, params }) => {
+  const { document } = await readPolicyJson(request, draftSchema);
+  const saved = await writeTransaction(getDb(), (tx) => saveDraft(tx, { type: "operator", id: operator.id }, params.id ?? "", document));
+  return json({ draftUpdatedAt: saved.draftUpdatedAt.toISOString(), issues: saved.issues });
+});
+
+/** Discards the unsaved changes (a never-published policy goes back to the empty document). */
+export const DELETE = operatorRoute("policies.write", async ({ operator, params }) => {
+  const db = getDb();
+  const policy = await writeTransaction(db, (tx) => discardDraft(tx, { type: "operator", id: operator.id }, params.id ?? ""));
+  return json({ policy: await policyDetail(db, policy.id) });
+});

@@ -1,0 +1,47 @@
+/**
+ * The one error class of the policy store. Callers (route handlers) branch on `code`, a
+ * closed set, and show `message`, a sentence that says what to fix. The HTTP status of each
+ * code lives in one table here, next to the codes. A validation failure carries the
+ * document's issues (lib/policies/validate.ts), which the problem lists as `issues`.
+ */
+import { problemResponse } from "../../http/problem";
+import type { PolicyIssue } from "../validate";
+
+const TABLE = {
+  not_found: { status: 404, title: "Policy not found" },
+  version_not_found: { status: 404, title: "Policy version not found" },
+  machine_not_found: { status: 404, title: "Machine not found" },
+  name_invalid: { status: 400, title: "Invalid policy name" },
+  name_taken: { status: 409, title: "Policy name already used" },
+  field_invalid: { status: 400, title: "Invalid field" },
+  note_invalid: { status: 400, title: "Change note required" },
+  policy_invalid: { status: 400, title: "Policy not valid" },
+  nothing_to_publish: { status: 409, title: "Nothing to publish" },
+  version_in_force: { status: 409, title: "Version already in force" },
+  conflict: { status: 409, title: "Policy changed meanwhile" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type PolicyErrorCode = keyof typeof TABLE;
+export const POLICY_ERROR_CODES = Object.keys(TABLE) as PolicyErrorCode[];
+
+export class PolicyError extends Error {
+  override name = "PolicyError";
+  readonly code: PolicyErrorCode;
+  /** policy_invalid only: every problem of the document, placed (path, pointer, at, message). */
+  readonly issues?: PolicyIssue[];
+
+  constructor(code: PolicyErrorCode, message: string, issues?: PolicyIssue[]) {
+    super(message);
+    this.code = code;
+    if (issues) this.issues = issues;
+  }
+}
+
+export function isPolicyError(error: unknown): error is PolicyError {
+  return error instanceof PolicyError;
+}
+
+export function policyProblem(error: PolicyError): Response {
+  const { status, title } = TABLE[error.code];
+  return problemResponse({ code: error.code, status, title, detail: error.message, extensions: error.issues ? { issues: error.issues } : undefined });
+}
