@@ -143,7 +143,7 @@ test("an editor enrolls a machine with the real CLI, compares fingerprints, conf
   await expect(details).toContainText("payments-team");
   await expect(details).toContainText("production");
   await expect(page.getByRole("region", { name: "Machine permissions" }).getByRole("checkbox")).toHaveCount(3);
-  await expect(page.getByRole("region", { name: "Policies" })).toContainText("once policies exist");
+  await expect(page.getByRole("region", { name: "Policies" })).toContainText("No published policy targets this machine");
   const activity = page.getByRole("table", { name: "Recent activity" });
   await expect(activity).toContainText("machine.enrolled");
   await expect(activity).toContainText("machine.confirmed");

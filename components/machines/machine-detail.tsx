@@ -12,7 +12,7 @@ import { Section } from "../ui/section";
 import { describeActor, formatAbsolute } from "./format";
 import { PermissionCheckboxes } from "./form-fields";
 import { LifecycleActions } from "./lifecycle-actions";
-import { machineKeys, setPermissionsCall, useMachine, useMachineMutation, type MachineDetailView, type MachineView } from "./queries";
+import { machineKeys, setPermissionsCall, useApplicablePolicies, useMachine, useMachineMutation, type MachineDetailView, type MachineView } from "./queries";
 import { RelativeTime } from "./relative-time";
 import { StatusBadge, TagList } from "./status-badge";
 import { useNow } from "./use-now";
@@ -88,9 +88,7 @@ export function MachineDetail({ id, initialName, canWrite }: { id: string; initi
           />
           <KeyHistorySection detail={detail.data} />
           <ActivitySection detail={detail.data} />
-          <Section title="Policies">
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">The scope policies that apply to this machine will be listed here once policies exist.</p>
-          </Section>
+          <PoliciesSection id={id} />
         </>
       ) : null}
     </>
@@ -305,6 +303,33 @@ function ActivitySection({ detail }: { detail: MachineDetailView }) {
             </tbody>
           </table>
         </div>
+      )}
+    </Section>
+  );
+}
+
+/** The published policies that decide this machine's intents (by its id or its tags). */
+function PoliciesSection({ id }: { id: string }) {
+  const policies = useApplicablePolicies(id);
+  return (
+    <Section title="Policies" description="Published scope policies whose targets include this machine, by its id or its tags.">
+      {policies.isPending ? (
+        <Loading label="Loading policies…" />
+      ) : policies.isError ? (
+        <ErrorMessage>{policies.error.message}</ErrorMessage>
+      ) : policies.data.length === 0 ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">No published policy targets this machine, so every intent it sends is denied (default deny).</p>
+      ) : (
+        <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
+          {policies.data.map((policy) => (
+            <li key={policy.id} className="flex items-center justify-between gap-3 py-2">
+              <Link href={`/policies/${encodeURIComponent(policy.id)}`} className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+                {policy.name}
+              </Link>
+              <span className="text-zinc-600 dark:text-zinc-400">version {policy.version}</span>
+            </li>
+          ))}
+        </ul>
       )}
     </Section>
   );

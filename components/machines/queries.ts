@@ -11,6 +11,7 @@ import { apiFetch } from "../api/fetch-json";
 // The shapes come from the server's own view definitions (type-only: nothing of lib/ is bundled).
 import type { MachineStatus } from "@/lib/machines/model";
 import type { ActivityView, ActorView, MachineView, RetiredKeyView, TicketView } from "@/lib/machines/view";
+import type { ApplicablePolicy } from "@/lib/policies/store/view";
 
 export type { ActivityView, ActorView, MachineStatus, MachineView, RetiredKeyView, TicketView };
 export const MACHINE_STATUS_LIST: readonly MachineStatus[] = ["pending", "active", "suspended", "revoked"];
@@ -76,6 +77,13 @@ export const useMachineList = (params: MachineListParams) =>
 
 export const useMachine = (id: string) =>
   useQuery({ queryKey: machineKeys.detail(id), queryFn: () => apiFetch<MachineDetailView>(`/api/machines/${encodeURIComponent(id)}`) });
+
+/** The published policies whose targets match the machine (its id and tags). */
+export const useApplicablePolicies = (id: string) =>
+  useQuery({
+    queryKey: [...machineKeys.detail(id), "policies"],
+    queryFn: () => apiFetch<{ policies: ApplicablePolicy[] }>(`/api/policies/applicable?machineId=${encodeURIComponent(id)}`).then((r) => r.policies),
+  });
 
 export const useOpenTickets = (enabled: boolean) =>
   useQuery({
