@@ -3,13 +3,17 @@
 // change while editing, keeps the JSON view and the cards in sync (and sees invalid JSON pointed
 // out without losing it), publishes, publishes again, diffs two versions and rolls back; an
 // invalid draft is refused by the server with the problem next to the field while the published
-// version stays; an auditor sees everything read-only.
+// version stays; an auditor sees everything read-only (and may export the published version).
+// Then: a rule with a time window in a named zone and a source range, built with the cards, whose
+// simulated verdict flips as the time or the address moves outside; export and import as JSON
+// (invalid files pointed out, nothing lost); two editors whose drafts conflict; an unknown id.
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { AUDITOR_STATE, collectPageErrors, createMachine, EDITOR_STATE, ensureMachineOperators } from "./helpers/machines";
+import { AUDITOR_STATE, collectPageErrors, createMachine, EDITOR_NAME, EDITOR_STATE, ensureMachineOperators } from "./helpers/machines";
+import { ADMIN_STATE } from "./helpers/operators";
 
 test.describe.configure({ mode: "serial" });
 test.use({ storageState: EDITOR_STATE });
@@ -291,7 +295,269 @@ test.describe("as an auditor", () => {
     await sim.getByLabel("Parameters (JSON)").fill('{ "amount": 5000 }');
     await expect(draftVerdict(page).locator("[data-verdict]").first()).toHaveText(/Deny/);
     await expect(draftVerdict(page)).toContainText("params.amount is 5000, but the rule requires it to be at most 1000.");
+    // The effective-access matrix shows the published version, and says so.
+    const matrix = page.getByRole("table", { name: "Effective access" });
+    await expect(matrix.getByRole("row", { name: new RegExp(MACHINE) })).toContainText("Published:");
+    await expect(matrix).not.toContainText("Draft");
+    await expect(matrix.locator("caption")).toContainText("the published version’s decision");
     await expectNoSeriousA11yViolations(page);
     await screenshots(page, "auditor");
+
+    // Readers may export the published version (no import).
+    await expect(page.getByRole("button", { name: "Import JSON…" })).toHaveCount(0);
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export JSON" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`${POLICY}.policy.json`);
+    const exported = JSON.parse(fs.readFileSync(await file.path(), "utf8")) as { name: string; rules: { conditions: { value: number }[] }[] };
+    expect(exported.name).toBe(POLICY);
+    expect(exported.rules[0]!.conditions[0]!.value).toBe(1000);
+    await expect(page.getByTestId("file-note")).toHaveText(/^Exported Payments e2e\.policy\.json: published v3\./);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Time windows and source ranges, policy as code, two editors, unknown ids
+// ---------------------------------------------------------------------------------------------
+
+const HOURS_POLICY = "Office hours e2e";
+let hoursUrl = "";
+
+async function simulateAt(page: Page, time: string, source: string) {
+  const sim = page.getByRole("region", { name: "Simulator" });
+  await sim.getByLabel("Time (your zone)").fill(time);
+  await sim.getByLabel("Source address").fill(source);
+}
+
+test.describe("time windows, source ranges and policy as code", () => {
+  // The simulator's time is entered in the browser's zone: UTC here, so the rule's zone (New York) is what moves the window.
+  test.use({ timezoneId: "UTC" });
+
+  test("a rule with weekdays and hours in a named time zone and a source range: the verdict flips outside either, with the reason", async ({ page }) => {
+    await page.goto("/policies");
+    await page.getByRole("button", { name: "New policy" }).first().click();
+    const create = page.getByRole("dialog", { name: "New policy" });
+    await create.getByLabel("Name").fill(HOURS_POLICY);
+    await create.getByRole("button", { name: "Create policy" }).click();
+    await page.waitForURL(/\/policies\/[^/]+$/);
+    hoursUrl = new URL(page.url()).pathname;
+
+    await page.getByRole("button", { name: "+ Add rule" }).click();
+    const r1 = rule(page, 1);
+    // With suggestions (earlier policies' actions) the input offers a list: a combobox.
+    const actionInput = r1.getByRole("combobox", { name: "Actions" }).or(r1.getByRole("textbox", { name: "Actions" }));
+    await actionInput.fill("reports.read");
+    await actionInput.press("Enter");
+    await expect(r1.getByRole("list", { name: "Actions" })).toContainText("reports.read");
+    await r1.getByText("Context: time windows and source addresses (none)").click();
+    await r1.getByRole("checkbox", { name: "Only within time windows" }).check();
+    await r1.getByLabel("Time zone").selectOption("America/New_York");
+    // Weekdays, chosen one by one (none checked would mean every day).
+    for (const day of ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]) await r1.getByRole("checkbox", { name: day, exact: true }).uncheck();
+    for (const day of ["Mon", "Tue", "Wed", "Thu", "Fri"]) await r1.getByRole("checkbox", { name: day, exact: true }).check();
+    await r1.getByLabel("Window 1 from (HH:MM)").fill("08:00");
+    await r1.getByLabel("Window 1 to (HH:MM, 24:00 ok)").fill("18:00");
+    await r1.getByRole("checkbox", { name: "Only from source address ranges" }).check();
+    await r1.getByRole("textbox", { name: "Source address ranges (CIDR)" }).fill("192.0.2.0/24");
+    await r1.getByRole("textbox", { name: "Source address ranges (CIDR)" }).press("Enter");
+    await expect(r1.getByRole("list", { name: "Source address ranges (CIDR)" })).toContainText("192.0.2.0/24");
+    await expect(page.getByRole("region", { name: /problems?: this draft cannot be published/ })).toHaveCount(0);
+
+    // What the cards wrote.
+    await openTab(page, "JSON");
+    expect((JSON.parse(await jsonArea(page).inputValue()) as { rules: { context: unknown }[] }).rules[0]!.context).toEqual({
+      time: { timeZone: "America/New_York", windows: [{ days: ["mon", "tue", "wed", "thu", "fri"], from: "08:00", to: "18:00" }] },
+      sourceAddresses: ["192.0.2.0/24"],
+    });
+    await openTab(page, "Cards");
+
+    const sim = page.getByRole("region", { name: "Simulator" });
+    await sim.getByLabel("Machine tags").fill("team:reports");
+    await sim.getByLabel("Action").fill("reports.read");
+    await sim.getByLabel("Resource").fill("reports/q3");
+    const verdict = draftVerdict(page).locator("[data-verdict]").first();
+    const reasons = draftVerdict(page).getByRole("list", { name: "Draft: rules that did not match" });
+
+    // Monday 14:00 UTC is 09:00 in New York (EST): inside, from the office range.
+    await simulateAt(page, "2026-12-07T14:00", "192.0.2.10");
+    await expect(verdict).toHaveText(/Allow/);
+    await expect(draftVerdict(page)).toContainText('rule "rule-1"');
+
+    // Monday 23:30 UTC is 18:30 in New York: after the window.
+    await simulateAt(page, "2026-12-07T23:30", "192.0.2.10");
+    await expect(verdict).toHaveText(/Deny/);
+    await expect(draftVerdict(page)).toContainText("Denied: no rule allows this (default deny).");
+    await expect(reasons).toContainText("rule-1 (allow): It is mon 18:30 in America/New_York, outside mon/tue/wed/thu/fri 08:00-18:00.");
+
+    // 12:30 UTC would be inside 08:00-18:00 in UTC, but it is 07:30 in New York: the named zone decides.
+    await simulateAt(page, "2026-12-07T12:30", "192.0.2.10");
+    await expect(verdict).toHaveText(/Deny/);
+    await expect(reasons).toContainText("It is mon 07:30 in America/New_York");
+
+    // Saturday at 10:00 in New York: not a weekday.
+    await simulateAt(page, "2026-12-12T15:00", "192.0.2.10");
+    await expect(verdict).toHaveText(/Deny/);
+    await expect(reasons).toContainText("It is sat 10:00 in America/New_York, outside mon/tue/wed/thu/fri 08:00-18:00.");
+
+    // Back inside the window, from an address outside the range.
+    await simulateAt(page, "2026-12-09T20:00", "198.51.100.7");
+    await expect(verdict).toHaveText(/Deny/);
+    await expect(reasons).toContainText("rule-1 (allow): The source address 198.51.100.7 is in none of 192.0.2.0/24.");
+    await sim.getByLabel("Source address").fill("192.0.2.200");
+    await expect(verdict).toHaveText(/Allow/);
+
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await expect(saveState(page)).toContainText("Draft saved");
+  });
+
+  test("export and import as JSON: a round trip restores the document, invalid files are pointed out and nothing is lost", async ({ page }) => {
+    await page.goto(hoursUrl);
+    const r1 = rule(page, 1);
+    await expect(r1.getByLabel("Window 1 to (HH:MM, 24:00 ok)")).toHaveValue("18:00");
+    // An unsaved change: the export is the draft as shown.
+    await r1.getByLabel("Description (optional)").fill("Reports in office hours, from the office.");
+    await expect(saveState(page)).toHaveText("Unsaved changes");
+
+    // Export with the keyboard.
+    await page.getByRole("button", { name: "Export JSON" }).focus();
+    const download = page.waitForEvent("download");
+    await page.keyboard.press("Enter");
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`${HOURS_POLICY}.policy.json`);
+    const exportedPath = path.join(SCREENS, file.suggestedFilename());
+    await file.saveAs(exportedPath);
+    const exportedText = fs.readFileSync(exportedPath, "utf8");
+    await openTab(page, "JSON");
+    const shown = await jsonArea(page).inputValue();
+    expect(exportedText).toBe(`${JSON.stringify(JSON.parse(shown), null, 2)}\n`); // pretty-printed, the document shown
+    expect(JSON.parse(exportedText)).toMatchObject({ name: HOURS_POLICY, rules: [{ id: "rule-1", description: "Reports in office hours, from the office.", context: { sourceAddresses: ["192.0.2.0/24"] } }] });
+    await openTab(page, "Cards");
+    await expect(page.getByTestId("file-note")).toHaveText(/^Exported Office hours e2e\.policy\.json: the draft as shown, with unsaved changes\./);
+
+    // Change things, then import the exported file (keyboard again): the document is back.
+    await r1.getByLabel("Window 1 to (HH:MM, 24:00 ok)").fill("20:00");
+    await r1.getByLabel("Rule id").fill("changed");
+    await r1.getByRole("button", { name: "Remove address range 192.0.2.0/24" }).click();
+    await expect(r1.getByLabel("Rule id")).toHaveValue("changed");
+    await page.getByRole("button", { name: "Import JSON…" }).focus();
+    const chooser = page.waitForEvent("filechooser");
+    await page.keyboard.press("Enter");
+    await (await chooser).setFiles(exportedPath);
+    await expect(page.getByTestId("file-note")).toHaveText(/Imported Office hours e2e\.policy\.json: the editor shows it\. Nothing is saved until you save the draft\./);
+    await expect(r1.getByLabel("Rule id")).toHaveValue("rule-1");
+    await expect(r1.getByLabel("Window 1 to (HH:MM, 24:00 ok)")).toHaveValue("18:00");
+    await expect(r1.getByRole("list", { name: "Source address ranges (CIDR)" })).toContainText("192.0.2.0/24");
+    await expect(r1.getByLabel("Description (optional)")).toHaveValue("Reports in office hours, from the office.");
+    await openTab(page, "JSON");
+    expect(JSON.parse(await jsonArea(page).inputValue())).toEqual(JSON.parse(exportedText));
+    await openTab(page, "Cards");
+    // Unsaved until Save: the server still has the draft without the description.
+    await expect(saveState(page)).toHaveText("Unsaved changes");
+    const before = (await (await page.request.get(`/api${hoursUrl}`)).json()) as { draft: { rules: { description?: string }[] } };
+    expect(before.draft.rules[0]!.description).toBeUndefined();
+    await screenshots(page, "editor-export-import");
+
+    // An invalid file: pointed out with line and column in the JSON view, kept as it is; the cards keep the document; undo.
+    const brokenPath = path.join(SCREENS, "broken.policy.json");
+    const brokenText = exportedText.replace('"effect": "allow",', '"effect": "allow"');
+    fs.writeFileSync(brokenPath, brokenText);
+    const chooser2 = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Import JSON…" }).click();
+    await (await chooser2).setFiles(brokenPath);
+    await expect(page.getByTestId("file-note")).toHaveText(/broken\.policy\.json is not valid JSON \(line \d+, column \d+: .*\)\. Its text is in the JSON view as it is; the editor keeps the last valid document\./);
+    await expect(page.getByRole("tab", { name: "JSON ⚠ invalid" })).toHaveAttribute("aria-selected", "true");
+    await expect(page.getByRole("alert").filter({ hasText: "Invalid JSON at line" })).toContainText(/Invalid JSON at line \d+, column \d+/);
+    await expect(jsonArea(page)).toHaveValue(brokenText);
+    await expect(page.getByRole("button", { name: "Save draft" })).toBeDisabled();
+    await openTab(page, "Cards");
+    await expect(r1.getByLabel("Rule id")).toHaveValue("rule-1");
+    await expect(r1.getByLabel("Rule id")).toBeDisabled();
+    await page.getByRole("button", { name: "Undo import" }).click();
+    await expect(page.getByTestId("file-note")).toHaveText(/Import undone/);
+    await expect(page.getByRole("tab", { name: /^JSON$/ })).toBeVisible();
+    await expect(r1.getByLabel("Rule id")).toBeEnabled();
+
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await expect(saveState(page)).toContainText("Draft saved");
+    const after = (await (await page.request.get(`/api${hoursUrl}`)).json()) as { draft: unknown };
+    expect(after.draft).toEqual(JSON.parse(exportedText));
+  });
+});
+
+test("two editors: a draft saved meanwhile is a conflict, never silently overwritten; load theirs or overwrite with mine", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const other = await browser.newContext({ storageState: ADMIN_STATE });
+  const theirs = await other.newPage();
+  await Promise.all([page.goto(hoursUrl), theirs.goto(hoursUrl)]);
+  await expect(rule(page, 1).getByLabel("Rule id")).toHaveValue("rule-1");
+  await expect(rule(theirs, 1).getByLabel("Rule id")).toHaveValue("rule-1");
+
+  // The editor saves first.
+  await rule(page, 1).getByLabel("Description (optional)").fill("Mine: the editor's.");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(saveState(page)).toContainText("Draft saved");
+
+  // The administrator, who opened the same draft, saves: refused, and told so.
+  await rule(theirs, 1).getByLabel("Description (optional)").fill("Theirs: the administrator's.");
+  await theirs.getByRole("button", { name: "Save draft" }).click();
+  const conflict = theirs.getByTestId("draft-conflict");
+  await expect(conflict.getByRole("heading", { name: "This draft was changed by someone else since you opened it" })).toBeVisible();
+  await expect(conflict).toContainText(`${EDITOR_NAME} saved it`);
+  await expect(conflict).toContainText("Your changes are not saved and are still in the editor.");
+  await expect(saveState(theirs)).toHaveText("Not saved: someone else changed the draft.");
+  await expect(rule(theirs, 1).getByLabel("Description (optional)")).toHaveValue("Theirs: the administrator's.");
+  let server = (await (await page.request.get(`/api${hoursUrl}`)).json()) as { draft: { rules: { description?: string }[] } };
+  expect(server.draft.rules[0]!.description).toBe("Mine: the editor's.");
+  await screenshots(theirs, "draft-conflict");
+
+  // "Overwrite with mine" saves over the editor's draft, knowingly.
+  await conflict.getByRole("button", { name: "Overwrite with mine" }).click();
+  await expect(saveState(theirs)).toContainText("Draft saved");
+  await expect(conflict).toHaveCount(0);
+  server = (await (await page.request.get(`/api${hoursUrl}`)).json()) as typeof server;
+  expect(server.draft.rules[0]!.description).toBe("Theirs: the administrator's.");
+
+  // The editor, still on the old draft, saves again: a conflict; "Load their version" shows the administrator's.
+  await rule(page, 1).getByLabel("Window 1 from (HH:MM)").fill("07:00");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  const mine = page.getByTestId("draft-conflict");
+  await expect(mine).toContainText("This draft was changed by someone else since you opened it");
+  await mine.getByRole("button", { name: "Load their version" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(mine).toHaveCount(0);
+  await expect(rule(page, 1).getByLabel("Description (optional)")).toHaveValue("Theirs: the administrator's.");
+  await expect(rule(page, 1).getByLabel("Window 1 from (HH:MM)")).toHaveValue("08:00");
+  // From their version, saving works again.
+  await rule(page, 1).getByLabel("Window 1 from (HH:MM)").fill("07:30");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(saveState(page)).toContainText("Draft saved");
+  await other.close();
+});
+
+test("an unknown policy id is a 404 page", async ({ page }) => {
+  const response = await page.goto("/policies/no-such-policy");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+});
+
+test("a machine's page lists the published policies whose targets include it, by tag", async ({ page }) => {
+  const tag = `team:e2e-${Date.now()}`;
+  const machine = await createMachine(page, { name: `tagged-${Date.now()}`, tags: [tag] });
+  await page.goto(`/machines/${machine.id}`);
+  const section = page.getByRole("region", { name: "Policies" });
+  await expect(section).toContainText("No published policy targets this machine");
+
+  // Publish, through the Console API, a policy that targets the machine's tag.
+  const headers = { origin: new URL(page.url()).origin };
+  const created = await page.request.post("/api/policies", { headers, data: { name: `Tagged ${tag}` } });
+  expect(created.status(), await created.text()).toBe(201);
+  const { policy } = (await created.json()) as { policy: { id: string } };
+  const document = { format: "pteri.policy/v1", name: `Tagged ${tag}`, targets: { tagSelectors: [[tag]] }, rules: [] };
+  expect((await page.request.put(`/api/policies/${policy.id}/draft`, { headers, data: { document } })).status()).toBe(200);
+  const published = await page.request.post(`/api/policies/${policy.id}/publish`, { headers, data: { note: "targets the e2e tag" } });
+  expect(published.status(), await published.text()).toBe(201);
+
+  await page.reload();
+  await expect(section.getByRole("link", { name: `Tagged ${tag}` })).toHaveAttribute("href", `/policies/${policy.id}`);
+  await expect(section).toContainText("version 1");
 });

@@ -4,6 +4,8 @@
  * Effective access: machines (or, with none enrolled, the policy's tag selectors) by actions,
  * each cell the draft's and the published version's decision, in words and symbols (never
  * color alone). Cells use the simulator's resource, parameters, time and source address.
+ * Readers are shown the published version, not a draft: with `showsPublished` each cell is the
+ * published version's decision alone, labelled so.
  */
 import type { DecisionKind } from "@/lib/policies";
 import { asArray, asObject, asStrings, type Json } from "./doc";
@@ -29,7 +31,25 @@ function Cell({ label, kind }: { label: string; kind: DecisionKind | null }) {
   );
 }
 
-export function AccessMatrix({ document, draft, published, machines, suggestedActions, sim }: { document: Json; draft: Compiled; published: Compiled | null; machines: readonly MachineView[]; suggestedActions: readonly string[]; sim: SimulationInput }) {
+export function AccessMatrix({
+  document,
+  draft,
+  published,
+  showsPublished = false,
+  machines,
+  suggestedActions,
+  sim,
+}: {
+  /** The document shown (its actions and tag selectors make the columns and, without machines, the rows). */
+  document: Json;
+  draft: Compiled;
+  published: Compiled | null;
+  /** The document shown is the published version (a reader's view): one cell, "Published". */
+  showsPublished?: boolean;
+  machines: readonly MachineView[];
+  suggestedActions: readonly string[];
+  sim: SimulationInput;
+}) {
   const actions = matrixActions(document, suggestedActions);
   const selectors = asArray(asObject(asObject(document).targets).tagSelectors).map(asStrings).filter((s) => s.length > 0);
   const rows: { key: string; label: string; machine: { id: string; tags: string[] } }[] =
@@ -44,7 +64,7 @@ export function AccessMatrix({ document, draft, published, machines, suggestedAc
     <div className="overflow-x-auto">
       <table className="min-w-full border-collapse text-sm" aria-label="Effective access">
         <caption className="mb-2 text-left text-xs text-zinc-600 dark:text-zinc-400">
-          Each cell: the draft&apos;s decision and the published version&apos;s, for resource <span className="font-mono">{sim.resource || "(empty)"}</span> with the simulator&apos;s parameters, time and source address.
+          {showsPublished ? "Each cell: the published version’s decision" : "Each cell: the draft’s decision and the published version’s"}, for resource <span className="font-mono">{sim.resource || "(empty)"}</span> with the simulator&apos;s parameters, time and source address.
           {machines.length > MAX_ROWS ? ` First ${MAX_ROWS} machines.` : ""}
         </caption>
         <thead>
@@ -67,12 +87,12 @@ export function AccessMatrix({ document, draft, published, machines, suggestedAc
               </th>
               {actions.map((action) => {
                 const prepared = prepare({ ...sim, action, machineId: row.machine.id }, row.machine);
-                const d = prepared.ok && draft.ok ? simulate(draft.set, prepared.input, recent).decision : null;
+                const d = !showsPublished && prepared.ok && draft.ok ? simulate(draft.set, prepared.input, recent).decision : null;
                 const p = prepared.ok && published?.ok ? simulate(published.set, prepared.input, recent).decision : published ? null : "deny";
                 return (
                   <td key={action} className="border-b border-zinc-100 px-2 py-1 dark:border-zinc-800">
                     <div className="grid min-w-36 gap-0.5">
-                      <Cell label="Draft" kind={d} />
+                      {showsPublished ? null : <Cell label="Draft" kind={d} />}
                       <Cell label="Published" kind={p} />
                     </div>
                   </td>

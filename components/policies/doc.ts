@@ -104,6 +104,21 @@ export function pretty(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
+/**
+ * `<policy-name>.policy.json`, with the characters file systems refuse (/ \\ : * ? " < > | and
+ * control characters) replaced by "-"; "policy" when nothing is left.
+ */
+export function exportFileName(name: string): string {
+  const safe = name
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, "-")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^[.\s-]+|[.\s]+$/g, "")
+    .slice(0, 100)
+    .trim();
+  return `${safe || "policy"}.policy.json`;
+}
+
 /** Keys sorted at every level: the same document always prints the same lines (for diffs). */
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

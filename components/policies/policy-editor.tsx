@@ -10,6 +10,16 @@
  * view owns its text: while the text parses, every keystroke replaces `doc`; while it does not,
  * `doc` keeps the last valid state, the text stays exactly as typed, the cards are read-only,
  * and saving or publishing is refused until the text is fixed, so nothing is ever dropped.
+ *
+ * Policy as code: "Export JSON" downloads the document shown (the draft being edited, or the
+ * published version for readers) as `<name>.policy.json`; "Import JSON" reads a file and hands
+ * its text to the JSON view, exactly as if it had been typed there (invalid JSON is shown with
+ * its line and column and the cards keep the last valid document); the import is unsaved until
+ * Save draft, and can be undone.
+ *
+ * Two editors: every save sends the draftUpdatedAt the editor started from; a draft someone else
+ * saved meanwhile is refused (409 conflict) and the editor offers to load their version or to
+ * overwrite it with this one. Nothing is overwritten silently.
  */
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
@@ -22,9 +32,9 @@ import { PageHeader } from "../ui/page-header";
 import { Section } from "../ui/section";
 import { AccessMatrix } from "./access-matrix";
 import { EditorField, FieldError, SMALL_INPUT, SmallButton } from "./controls";
-import { asArray, asObject, duplicateRule, emptyDocument, messageAt, moveItem, newRule, parseJson, pretty, setIn, type Json, type JsonProblem } from "./doc";
+import { asArray, asObject, duplicateRule, emptyDocument, exportFileName, messageAt, moveItem, newRule, parseJson, pretty, setIn, type Json, type JsonProblem } from "./doc";
 import { PublishDialog } from "./publish-dialog";
-import { discardDraftCall, policyKeys, saveDraftCall, usePolicy, useMachineSearch, useSuggestions, type PolicyDetail } from "./queries";
+import { DraftConflictError, discardDraftCall, policyKeys, saveDraftCall, usePolicy, useMachineSearch, useSuggestions, type PolicyDetail } from "./queries";
 import { RuleCard } from "./rule-card";
 import { compileDocument, localNow, type SimulationInput } from "./simulate";
 import { Simulator } from "./simulator";
@@ -73,6 +83,16 @@ export function PolicyEditor({ id, canWrite }: { id: string; canWrite: boolean }
 
 type SaveState = { kind: "idle" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
 
+/** Someone else saved (or published, or discarded) the draft since this editor loaded it. */
+type Conflict = { message: string; draftUpdatedAt: string | null; by: string | null };
+
+/** What an import replaced, so that it can be undone. */
+type Before = { doc: Json; jsonText: string; jsonProblem: JsonProblem | null };
+type FileNote = { kind: "info" | "error"; text: string; undo?: Before };
+
+/** Larger files are refused before reading (the server keeps drafts up to 1 MiB of JSON). */
+const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
 function initialDocument(policy: PolicyDetail, canWrite: boolean): Json {
   const published = (policy.published?.document ?? null) as Json | null;
   const draft = (policy.draft ?? null) as Json | null;
@@ -105,7 +125,13 @@ function Workspace({
   const [tab, setTab] = useState("cards");
   const [announcement, setAnnouncement] = useState("");
   const [publishError, setPublishError] = useState<string | null>(null);
+  /** The draftUpdatedAt this editor's working copy started from (null: there was no draft). */
+  const [base, setBase] = useState<string | null>(policy.draftUpdatedAt);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [fileNote, setFileNote] = useState<FileNote | null>(null);
+  const [importedText, setImportedText] = useState<string | null>(null);
   const jsonRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
   const pendingFocus = useRef<{ index: number; dir: "up" | "down" } | null>(null);
 
   const readOnly = !canWrite;
@@ -143,25 +169,97 @@ function Workspace({
     }
   };
 
-  const saveDraft = useCallback(async (): Promise<boolean> => {
+  /** Saves the working copy over the draft this editor started from, or over `over` (a conflict's current draft). */
+  const saveDraft = useCallback(
+    async (over?: string | null): Promise<boolean> => {
+      if (jsonProblem) {
+        setSave({ kind: "error", message: `Not saved: the JSON has an error at line ${jsonProblem.line}, column ${jsonProblem.column}. Fix it first.` });
+        return false;
+      }
+      setSave({ kind: "saving" });
+      const snapshot = doc;
+      try {
+        const result = await saveDraftCall(policy.id, snapshot, over === undefined ? base : over);
+        setSavedJson(JSON.stringify(snapshot));
+        setHasDraft(true);
+        setBase(result.draftUpdatedAt);
+        setConflict(null);
+        setSave({ kind: "saved", at: result.draftUpdatedAt });
+        void client.invalidateQueries({ queryKey: policyKeys.list });
+        return true;
+      } catch (error) {
+        if (error instanceof DraftConflictError) {
+          setConflict({ message: error.message, draftUpdatedAt: error.draftUpdatedAt, by: error.draftUpdatedBy?.name ?? null });
+          setSave({ kind: "error", message: "Not saved: someone else changed the draft." });
+        } else {
+          setSave({ kind: "error", message: `Not saved: ${error instanceof Error ? error.message : String(error)}` });
+        }
+        return false;
+      }
+    },
+    [base, client, doc, jsonProblem, policy.id],
+  );
+
+  const exportJson = () => {
     if (jsonProblem) {
-      setSave({ kind: "error", message: `Not saved: the JSON has an error at line ${jsonProblem.line}, column ${jsonProblem.column}. Fix it first.` });
-      return false;
+      setFileNote({ kind: "error", text: `Not exported: the JSON view has an error at line ${jsonProblem.line}, column ${jsonProblem.column}. Fix it (or revert the text) first.` });
+      return;
     }
-    setSave({ kind: "saving" });
-    const snapshot = doc;
+    const name = exportFileName(typeof asObject(doc).name === "string" ? (asObject(doc).name as string) : policy.name);
+    const url = URL.createObjectURL(new Blob([`${pretty(doc)}\n`], { type: "application/json" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const what = readOnly ? (policy.published ? `published v${policy.published.version}` : "the draft") : dirty ? "the draft as shown, with unsaved changes" : "the draft as shown";
+    setFileNote({ kind: "info", text: `Exported ${name}: ${what}.` });
+  };
+
+  const importFile = async (file: File) => {
+    if (jsonProblem && jsonText !== importedText) {
+      setFileNote({ kind: "error", text: `Not imported: the JSON view has an error at line ${jsonProblem.line}, column ${jsonProblem.column} in text you typed, which an import would replace. Fix it or revert the text first.` });
+      setTab("json");
+      return;
+    }
+    if (file.size > MAX_IMPORT_BYTES) {
+      setFileNote({ kind: "error", text: `Not imported: ${file.name} is ${Math.ceil(file.size / 1024)} KiB; a policy file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.` });
+      return;
+    }
+    let text: string;
     try {
-      const result = await saveDraftCall(policy.id, snapshot);
-      setSavedJson(JSON.stringify(snapshot));
-      setHasDraft(true);
-      setSave({ kind: "saved", at: result.draftUpdatedAt });
-      void client.invalidateQueries({ queryKey: policyKeys.list });
-      return true;
+      text = await file.text();
     } catch (error) {
-      setSave({ kind: "error", message: `Not saved: ${error instanceof Error ? error.message : String(error)}` });
-      return false;
+      setFileNote({ kind: "error", text: `Not imported: ${file.name} could not be read (${error instanceof Error ? error.message : String(error)}).` });
+      return;
     }
-  }, [client, doc, jsonProblem, policy.id]);
+    const before: Before = { doc, jsonText, jsonProblem };
+    // The same path as typing in the JSON view: the text is kept exactly; only valid JSON replaces the document.
+    onJsonText(text);
+    setImportedText(text);
+    const parsed = parseJson(text);
+    if (parsed.ok) {
+      setFileNote({ kind: "info", text: `Imported ${file.name}: the editor shows it. Nothing is saved until you save the draft.`, undo: before });
+    } else {
+      setTab("json");
+      setFileNote({
+        kind: "error",
+        text: `${file.name} is not valid JSON (line ${parsed.problem.line}, column ${parsed.problem.column}: ${parsed.problem.message}). Its text is in the JSON view as it is; the editor keeps the last valid document.`,
+        undo: before,
+      });
+    }
+  };
+
+  const undoImport = (before: Before) => {
+    setDoc(before.doc);
+    setJsonText(before.jsonText);
+    setJsonProblem(before.jsonProblem);
+    setServerIssues([]);
+    setImportedText(null);
+    setFileNote({ kind: "info", text: "Import undone: the editor shows what it showed before." });
+  };
 
   // Leaving with unsaved changes asks first; Ctrl/Cmd+S saves.
   useEffect(() => {
@@ -341,6 +439,26 @@ function Workspace({
         actions={
           canWrite ? (
             <div className="flex flex-wrap items-center justify-end gap-2">
+              <Button onClick={exportJson} aria-describedby="policy-file-hint">
+                Export JSON
+              </Button>
+              <Button onClick={() => fileRef.current?.click()} aria-describedby="policy-file-hint">
+                Import JSON…
+              </Button>
+              <input
+                ref={fileRef}
+                type="file"
+                accept=".json,application/json"
+                hidden
+                tabIndex={-1}
+                aria-hidden="true"
+                data-testid="policy-import-file"
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0];
+                  e.currentTarget.value = ""; // the same file can be imported again
+                  if (file) void importFile(file);
+                }}
+              />
               <Button variant="primary" onClick={() => void saveDraft()} disabled={!dirty || save.kind === "saving" || jsonProblem !== null}>
                 {save.kind === "saving" ? "Saving…" : "Save draft"}
               </Button>
@@ -368,7 +486,8 @@ function Workspace({
                 publishedVersion={policy.published?.version ?? null}
                 clientIssues={clientIssues.length}
                 jsonProblem={jsonProblem}
-                beforePublish={async () => (dirty ? saveDraft() : true)}
+                // A saved draft is saved again first, so a draft someone else changed meanwhile is a conflict, not published unseen.
+                beforePublish={async () => (dirty || hasDraft ? saveDraft() : true)}
                 onInvalid={(found) => {
                   setServerIssues(found);
                   setTab("cards");
@@ -383,9 +502,16 @@ function Workspace({
                 }}
               />
             </div>
-          ) : null
+          ) : (
+            <Button onClick={exportJson} aria-describedby="policy-file-hint">
+              Export JSON
+            </Button>
+          )
         }
       />
+      <p id="policy-file-hint" className="sr-only">
+        {canWrite ? "Export downloads the document shown as a .policy.json file; import replaces the editor's document with a file's, unsaved until you save the draft." : "Export downloads the published version as a .policy.json file."}
+      </p>
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
         <p role="status" aria-live="polite" data-testid="save-state" className={`rounded-md px-2 py-1 ${save.kind === "error" ? "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200" : dirty ? "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100" : "text-zinc-600 dark:text-zinc-400"}`}>
           {readOnly ? (policy.published ? `Read-only: published v${policy.published.version}` : "Read-only: not published yet") : saveText}
@@ -395,6 +521,46 @@ function Workspace({
           {announcement}
         </span>
       </div>
+      {conflict ? (
+        <section
+          role="alert"
+          aria-labelledby="conflict-heading"
+          data-testid="draft-conflict"
+          className="mb-4 space-y-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
+        >
+          <h2 id="conflict-heading" className="font-semibold">
+            This draft was changed by someone else since you opened it
+          </h2>
+          <p>
+            {conflict.draftUpdatedAt
+              ? `${conflict.by ?? "Another editor"} saved it ${formatAbsolute(conflict.draftUpdatedAt)}.`
+              : "It was published or discarded meanwhile: there is no draft now."}{" "}
+            Your changes are not saved and are still in the editor.
+          </p>
+          <p className="text-xs">{conflict.message}</p>
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={() => void reload()}>Load their version</Button>
+            <Button variant="danger" onClick={() => void saveDraft(conflict.draftUpdatedAt)} disabled={save.kind === "saving" || jsonProblem !== null}>
+              Overwrite with mine
+            </Button>
+          </div>
+        </section>
+      ) : null}
+      {fileNote ? (
+        <div
+          role={fileNote.kind === "error" ? "alert" : "status"}
+          data-testid="file-note"
+          className={`mb-4 flex flex-wrap items-center gap-2 rounded-md border px-3 py-2 text-sm ${
+            fileNote.kind === "error" ? "border-red-300 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" : "border-zinc-300 bg-zinc-50 text-zinc-800 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200"
+          }`}
+        >
+          <span>{fileNote.text}</span>
+          {fileNote.undo ? <SmallButton onClick={() => undoImport(fileNote.undo!)}>Undo import</SmallButton> : null}
+          <SmallButton onClick={() => setFileNote(null)} aria-label="Dismiss this message">
+            Dismiss
+          </SmallButton>
+        </div>
+      ) : null}
       {publishError ? (
         <div className="mb-4">
           <ErrorMessage>{publishError}</ErrorMessage>
@@ -438,8 +604,16 @@ function Workspace({
       </div>
 
       <div className="mt-6">
-        <Section title="Effective access" description="Machines by actions: what the draft and the published version decide.">
-          <AccessMatrix document={doc} draft={draftCompiled} published={publishedCompiled} machines={machines.data?.items ?? []} suggestedActions={suggested.actions} sim={sim} />
+        <Section title="Effective access" description={readOnly && policy.published ? "Machines by actions: what the published version decides." : "Machines by actions: what the draft and the published version decide."}>
+          <AccessMatrix
+            document={doc}
+            draft={draftCompiled}
+            published={publishedCompiled}
+            showsPublished={readOnly && policy.published !== null}
+            machines={machines.data?.items ?? []}
+            suggestedActions={suggested.actions}
+            sim={sim}
+          />
         </Section>
         <VersionsPanel
           policyId={policy.id}

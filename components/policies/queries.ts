@@ -70,8 +70,21 @@ export const useMachineSearch = (q: string, pageSize = 50) =>
 
 export const createPolicyCall = (input: { name: string; description?: string }) => apiFetch<{ policy: PolicyDetail }>("/api/policies", { method: "POST", body: input }).then((r) => r.policy);
 
-export const saveDraftCall = (id: string, document: unknown) =>
-  apiFetch<{ draftUpdatedAt: string; issues: PolicyIssue[] }>(path(id, "/draft"), { method: "PUT", body: { document } });
+/**
+ * Saves the draft. `base` is the draftUpdatedAt the editor started from (null: there was no
+ * draft): a draft someone else saved meanwhile is refused with a DraftConflictError, and
+ * nothing is saved.
+ */
+export async function saveDraftCall(id: string, document: unknown, base: string | null): Promise<{ draftUpdatedAt: string; issues: PolicyIssue[] }> {
+  const { response, body } = await send(path(id, "/draft"), "PUT", { document, baseDraftUpdatedAt: base });
+  if (response.ok) return body as unknown as { draftUpdatedAt: string; issues: PolicyIssue[] };
+  const error = problemError(response, body);
+  if (error.code === "conflict" && response.status === 409) {
+    const by = body.draftUpdatedBy as { id: string; name: string | null } | null | undefined;
+    throw new DraftConflictError(error.message, typeof body.draftUpdatedAt === "string" ? body.draftUpdatedAt : null, by ?? null);
+  }
+  throw error;
+}
 
 export const discardDraftCall = (id: string) => apiFetch<unknown>(path(id, "/draft"), { method: "DELETE" });
 
@@ -94,11 +107,24 @@ export class PolicyInvalidError extends ApiError {
   }
 }
 
-export async function publishWithIssues(id: string, note: string): Promise<{ version: VersionView }> {
-  const response = await fetch(path(id, "/publish"), {
-    method: "POST",
+/** The draft was saved by someone else since the editor loaded it (409 conflict). */
+export class DraftConflictError extends ApiError {
+  constructor(
+    message: string,
+    /** The stored draft's draftUpdatedAt now (the base to send to overwrite it), or null: no draft. */
+    readonly draftUpdatedAt: string | null,
+    readonly draftUpdatedBy: { id: string; name: string | null } | null,
+  ) {
+    super(409, "conflict", message);
+  }
+}
+
+/** A JSON request whose problem body is kept (apiFetch keeps only code and detail). */
+async function send(url: string, method: string, payload: unknown): Promise<{ response: Response; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method,
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ note }),
+    body: JSON.stringify(payload),
     credentials: "same-origin",
     cache: "no-store",
   }).catch(() => {
@@ -111,11 +137,21 @@ export async function publishWithIssues(id: string, note: string): Promise<{ ver
   } catch {
     // not JSON
   }
-  if (response.ok) return body as unknown as { version: VersionView };
+  return { response, body };
+}
+
+function problemError(response: Response, body: Record<string, unknown>): ApiError {
   const detail = typeof body.detail === "string" ? body.detail : `The request failed (HTTP ${response.status}).`;
   const code = typeof body.code === "string" ? body.code : "http_error";
   // eslint-disable-next-line @next/next/no-location-assign-relative-destination
   if (response.status === 401 && code === "unauthenticated") window.location.assign("/sign-in?reason=ended");
-  if (Array.isArray(body.issues)) throw new PolicyInvalidError(detail, body.issues as PolicyIssue[]);
-  throw new ApiError(response.status, code, detail);
+  return new ApiError(response.status, code, detail);
+}
+
+export async function publishWithIssues(id: string, note: string): Promise<{ version: VersionView }> {
+  const { response, body } = await send(path(id, "/publish"), "POST", { note });
+  if (response.ok) return body as unknown as { version: VersionView };
+  const error = problemError(response, body);
+  if (Array.isArray(body.issues)) throw new PolicyInvalidError(error.message, body.issues as PolicyIssue[]);
+  throw error;
 }

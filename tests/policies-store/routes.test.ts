@@ -176,6 +176,56 @@ describe("refusals", () => {
   });
 });
 
+describe("two editors and one draft", () => {
+  it("PUT with a stale baseDraftUpdatedAt is 409 conflict with who and when, and changes nothing; re-sent with the current base it saves", async () => {
+    const created = await create("admin", "Shared draft");
+    const id = created.id;
+    const params = { id };
+    const url = `/api/policies/${id}/draft`;
+    // Both open the policy: the same base.
+    const opened = (await body<PolicyDetail>(await call(detailRoute, `/api/policies/${id}`, { role: "editor", params }))).draftUpdatedAt;
+    expect(opened).toBe(created.draftUpdatedAt);
+
+    let response = await call(draftRoute, url, { method: "PUT", role: "admin", params, body: { document: doc("Shared draft", [rule({ id: "admins" })]), baseDraftUpdatedAt: opened } });
+    expect(response.status).toBe(200);
+    const adminSaved = (await body<{ draftUpdatedAt: string }>(response)).draftUpdatedAt;
+
+    const before = await snapshot(host.db);
+    response = await call(draftRoute, url, { method: "PUT", role: "editor", params, body: { document: doc("Shared draft", [rule({ id: "editors" })]), baseDraftUpdatedAt: opened } });
+    expect(response.status).toBe(409);
+    const conflict = (await problem(response)) as Awaited<ReturnType<typeof problem>> & { draftUpdatedAt: string | null; draftUpdatedBy: { id: string; name: string | null } | null };
+    expect(conflict.code).toBe("conflict");
+    expect(conflict.detail).toMatch(/^The draft of "Shared draft" was changed by someone else since you opened it: .* saved by Only admin at /);
+    expect(conflict.draftUpdatedAt).toBe(adminSaved);
+    expect(conflict.draftUpdatedBy).toEqual({ id: operators.get("admin")!.id, name: "Only admin" });
+    expect(await snapshot(host.db)).toEqual(before);
+    expect((await body<PolicyDetail>(await call(detailRoute, `/api/policies/${id}`, { role: "editor", params }))).draft).toMatchObject({ rules: [{ id: "admins" }] });
+
+    // "Overwrite with mine": the same document with the base from the conflict.
+    response = await call(draftRoute, url, { method: "PUT", role: "editor", params, body: { document: doc("Shared draft", [rule({ id: "editors" })]), baseDraftUpdatedAt: conflict.draftUpdatedAt } });
+    expect(response.status).toBe(200);
+    const detail = await body<PolicyDetail>(await call(detailRoute, `/api/policies/${id}`, { role: "admin", params }));
+    expect(detail).toMatchObject({ draft: { rules: [{ id: "editors" }] }, draftUpdatedAt: (await body<{ draftUpdatedAt: string }>(response)).draftUpdatedAt });
+
+    // null = "no draft": refused while there is one.
+    response = await call(draftRoute, url, { method: "PUT", role: "admin", params, body: { document: doc("Shared draft"), baseDraftUpdatedAt: null } });
+    expect(response.status).toBe(409);
+    expect((await problem(response)).code).toBe("conflict");
+
+    // Not a string or null: 400 before anything is read; a string that is not a time: 400 field_invalid.
+    response = await call(draftRoute, url, { method: "PUT", role: "admin", params, body: { document: doc("Shared draft"), baseDraftUpdatedAt: 12 } });
+    expect(response.status).toBe(400);
+    expect((await problem(response)).code).toBe("invalid_request");
+    response = await call(draftRoute, url, { method: "PUT", role: "admin", params, body: { document: doc("Shared draft"), baseDraftUpdatedAt: "last tuesday" } });
+    expect(response.status).toBe(400);
+    expect((await problem(response)).code).toBe("field_invalid");
+
+    // Left out: no check (the last write wins, as before).
+    response = await call(draftRoute, url, { method: "PUT", role: "admin", params, body: { document: doc("Shared draft", [rule({ id: "last" })]) } });
+    expect(response.status).toBe(200);
+  });
+});
+
 describe.each(READERS)("%s may only read", (role) => {
   it("every write is 403 forbidden and changes nothing; reads answer", async () => {
     const target = await create("admin", `Read only for ${role}`);

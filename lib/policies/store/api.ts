@@ -15,6 +15,12 @@ export async function operatorNames(db: Pick<Db | Tx, "operator">, ids: readonly
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** The policy's name, or null when no policy has this id (the policy page answers 404). */
+export async function policyName(db: Db, id: string): Promise<string | null> {
+  if (id.length === 0 || id.length > 200) return null;
+  return (await db.policy.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
+}
+
 export async function policyList(db: Db): Promise<PolicyListItem[]> {
   return (await listPolicies(db)).map(policyListItem);
 }

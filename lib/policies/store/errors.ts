@@ -2,7 +2,8 @@
  * The one error class of the policy store. Callers (route handlers) branch on `code`, a
  * closed set, and show `message`, a sentence that says what to fix. The HTTP status of each
  * code lives in one table here, next to the codes. A validation failure carries the
- * document's issues (lib/policies/validate.ts), which the problem lists as `issues`.
+ * document's issues (lib/policies/validate.ts), which the problem lists as `issues`; a draft
+ * conflict carries who saved the draft and when (`draftUpdatedAt`, `draftUpdatedBy`).
  */
 import { problemResponse } from "../../http/problem";
 import type { PolicyIssue } from "../validate";
@@ -29,11 +30,14 @@ export class PolicyError extends Error {
   readonly code: PolicyErrorCode;
   /** policy_invalid only: every problem of the document, placed (path, pointer, at, message). */
   readonly issues?: PolicyIssue[];
+  /** Further members of the problem (JSON), e.g. the current draft's time on a draft conflict. */
+  readonly extensions?: Record<string, unknown>;
 
-  constructor(code: PolicyErrorCode, message: string, issues?: PolicyIssue[]) {
+  constructor(code: PolicyErrorCode, message: string, issues?: PolicyIssue[], extensions?: Record<string, unknown>) {
     super(message);
     this.code = code;
     if (issues) this.issues = issues;
+    if (extensions) this.extensions = extensions;
   }
 }
 
@@ -43,5 +47,5 @@ export function isPolicyError(error: unknown): error is PolicyError {
 
 export function policyProblem(error: PolicyError): Response {
   const { status, title } = TABLE[error.code];
-  return problemResponse({ code: error.code, status, title, detail: error.message, extensions: error.issues ? { issues: error.issues } : undefined });
+  return problemResponse({ code: error.code, status, title, detail: error.message, extensions: error.issues || error.extensions ? { ...error.extensions, ...(error.issues ? { issues: error.issues } : {}) } : undefined });
 }

@@ -161,18 +161,67 @@ export interface SavedDraft {
   issues: PolicyIssue[];
 }
 
+export interface SaveDraftOptions {
+  /**
+   * The draftUpdatedAt the editor started from (ISO string), or null for "there was no draft":
+   * when the stored draft's differs, someone else saved (or published, or discarded) meanwhile
+   * and the save is refused with a `conflict` that names who and when, changing nothing.
+   * Left out: no check (last write wins).
+   */
+  baseDraftUpdatedAt?: unknown;
+}
+
+/** The base an editor sent: undefined (no check), null (no draft) or a time. */
+function parseBase(value: unknown): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const date = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new PolicyError("field_invalid", "baseDraftUpdatedAt must be the draftUpdatedAt you loaded (an ISO time such as 2026-12-04T23:40:54.123Z) or null when there was no draft.");
+  }
+  return date;
+}
+
+/** The conflict PolicyError of a draft saved by someone else since `base`. */
+async function draftConflict(tx: WriteTx, policy: PolicyRecord, base: Date | null): Promise<PolicyError> {
+  const current = policy.draftUpdatedAt;
+  const by = policy.draftUpdatedById ? await tx.operator.findUnique({ where: { id: policy.draftUpdatedById }, select: { id: true, name: true } }) : null;
+  const who = by ? `by ${by.name}` : "by someone else";
+  const started = base ? `the draft saved at ${base.toISOString()}` : "no draft";
+  const now = current
+    ? `it was saved ${who} at ${current.toISOString()}`
+    : policy.latestVersion > 0
+      ? `it was published or discarded meanwhile, so version ${policy.latestVersion} is what is in force and there is no draft`
+      : "it was discarded meanwhile";
+  return new PolicyError(
+    "conflict",
+    `The draft of "${policy.name}" was changed by someone else since you opened it: you started from ${started}, and ${now}. Nothing was saved. Load their version, or save yours again over it.`,
+    undefined,
+    { draftUpdatedAt: current ? current.toISOString() : null, draftUpdatedBy: by ? { id: by.id, name: by.name } : policy.draftUpdatedById ? { id: policy.draftUpdatedById, name: null } : null },
+  );
+}
+
 /**
  * Saves the document being edited, valid or not (an editor saves work in progress), and
  * returns its problems. Not audited: a draft is not in force.
+ *
+ * With `baseDraftUpdatedAt`, two editors cannot silently overwrite each other: the write
+ * transaction holds the database-wide write lock, so the comparison and the update see the
+ * same row, and the update is conditional on it as a tripwire. Each save's draftUpdatedAt is
+ * strictly later than the one it replaces, so a base names one saved draft.
  */
-export async function saveDraft(tx: WriteTx, actor: AuditActor, id: string, document: unknown, now = new Date()): Promise<SavedDraft> {
-  await requirePolicy(tx, id);
+export async function saveDraft(tx: WriteTx, actor: AuditActor, id: string, document: unknown, now = new Date(), options: SaveDraftOptions = {}): Promise<SavedDraft> {
+  const policy = await requirePolicy(tx, id);
   if (document === undefined) throw new PolicyError("field_invalid", "Send the draft as { document }.");
+  const base = parseBase(options.baseDraftUpdatedAt);
+  const stored = policy.draftUpdatedAt;
+  if (base !== undefined && (base === null ? stored !== null : stored === null || stored.getTime() !== base.getTime())) throw await draftConflict(tx, policy, base);
   const text = JSON.stringify(document);
   if (text.length > MAX_DRAFT_CHARS) throw new PolicyError("field_invalid", `A draft can be at most ${MAX_DRAFT_CHARS / 1024} KiB of JSON.`);
-  await tx.policy.update({ where: { id }, data: { draft: text, draftUpdatedAt: now, draftUpdatedById: actor.id } });
+  const at = stored && now.getTime() <= stored.getTime() ? new Date(stored.getTime() + 1) : now;
+  const { count } = await tx.policy.updateMany({ where: { id, draftUpdatedAt: stored }, data: { draft: text, draftUpdatedAt: at, draftUpdatedById: actor.id } });
+  if (count !== 1) throw await draftConflict(tx, (await requirePolicy(tx, id)), base ?? stored);
   const validation = validatePolicy(document);
-  return { draftUpdatedAt: now, issues: validation.ok ? [] : validation.issues };
+  return { draftUpdatedAt: at, issues: validation.ok ? [] : validation.issues };
 }
 
 /**

@@ -11,7 +11,13 @@ export const newPolicySchema = z.object({
   description: z.string().optional(),
 });
 
-export const draftSchema = z.object({ document: z.unknown() }).refine((body) => body.document !== undefined, { message: "document is required", path: ["document"] });
+export const draftSchema = z
+  .object({
+    document: z.unknown(),
+    /** The draftUpdatedAt the editor started from (null: there was no draft); left out: no check. */
+    baseDraftUpdatedAt: z.string().nullable().optional(),
+  })
+  .refine((body) => body.document !== undefined, { message: "document is required", path: ["document"] });
 
 export const publishSchema = z.object({
   note: z.string().optional(),

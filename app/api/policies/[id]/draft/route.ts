@@ -7,10 +7,14 @@ import { json, operatorRoute } from "@/lib/session/route";
 
 export const dynamic = "force-dynamic";
 
-/** Saves the document being edited, even when invalid, and returns its problems. */
+/**
+ * Saves the document being edited, even when invalid, and returns its problems. With
+ * `baseDraftUpdatedAt` (what the editor loaded; null for no draft), a draft changed by someone
+ * else meanwhile is a 409 `conflict` and nothing changes.
+ */
 export const PUT = operatorRoute("policies.write", async ({ request, operator, params }) => {
-  const { document } = await readPolicyJson(request, draftSchema);
-  const saved = await writeTransaction(getDb(), (tx) => saveDraft(tx, { type: "operator", id: operator.id }, params.id ?? "", document));
+  const { document, baseDraftUpdatedAt } = await readPolicyJson(request, draftSchema);
+  const saved = await writeTransaction(getDb(), (tx) => saveDraft(tx, { type: "operator", id: operator.id }, params.id ?? "", document, new Date(), { baseDraftUpdatedAt }));
   return json({ draftUpdatedAt: saved.draftUpdatedAt.toISOString(), issues: saved.issues });
 });
 
