@@ -5,4 +5,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startServerCheckpointSchedule } = await import("./lib/audit/checkpoint-schedule");
   startServerCheckpointSchedule();
+  const { startServerIntentExpiry } = await import("./lib/intents/schedule");
+  startServerIntentExpiry();
 }

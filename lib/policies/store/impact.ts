@@ -4,10 +4,11 @@
  * change. Both sides are evaluated with the inputs recorded with each intent (its time,
  * source address and rate counts), so the only difference is the draft.
  *
- * recordedIntents is the one seam to the intents service. Until intents are recorded (the
- * Intents issue) it returns [], so a preview evaluates nothing and says so in `note`.
+ * recordedIntents is the one seam to the intents service (lib/intents/recorded.ts); with no
+ * intents in the period, a preview evaluates nothing and says so in `note`.
  */
 import type { Db } from "../../db/client";
+import { recordedIntentsSince } from "../../intents/recorded";
 import { compilePolicies, type PublishedPolicy } from "../compile";
 import { evaluate, type RateCounts } from "../evaluate";
 import { validatePolicy } from "../validate";
@@ -32,11 +33,8 @@ export interface RecordedIntent {
   rateCounts?: RateCounts;
 }
 
-/**
- * The intents submitted since `since` (the newest `limit` of them), oldest first. None are recorded
- * yet: this returns [] until the Intents issue stores them, and then reads them here.
- */
-export const recordedIntents: IntentSource = () => Promise.resolve([]);
+/** The intents submitted since `since` (the newest `limit` of them), oldest first (lib/intents/recorded.ts). */
+export const recordedIntents: IntentSource = recordedIntentsSince;
 
 /** Where recorded intents come from: (db, since, limit) -> intents. */
 export type IntentSource = (db: Db, since: Date, limit?: number) => Promise<RecordedIntent[]>;

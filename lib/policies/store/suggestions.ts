@@ -1,11 +1,11 @@
 /**
  * What the editor's action and resource pickers suggest: what machines have asked for
- * (recorded intents of the last 30 days; none until the Intents issue records them) and the
- * patterns already written in published versions and drafts. Drafts may be invalid, so they
+ * (recorded intents of the last 30 days, most recent first) and then the patterns already
+ * written in published versions and drafts (alphabetically). Drafts may be invalid, so they
  * are read leniently: any string in a rule's actions or resources.
  */
 import type { Db } from "../../db/client";
-import { recordedIntents } from "./impact";
+import { intentSuggestions } from "../../intents/recorded";
 import type { PolicySuggestions } from "./view";
 
 const DAYS = 30;
@@ -36,12 +36,9 @@ function parse(text: string | null): unknown {
 }
 
 export async function policySuggestions(db: Db, now = new Date()): Promise<PolicySuggestions> {
+  const asked = await intentSuggestions(db, { now, since: new Date(now.getTime() - DAYS * 86_400_000), limit: MAX });
   const actions = new Set<string>();
   const resources = new Set<string>();
-  for (const intent of await recordedIntents(db, new Date(now.getTime() - DAYS * 86_400_000))) {
-    actions.add(intent.action);
-    resources.add(intent.resource);
-  }
   const rows = await db.policy.findMany({
     select: { draft: true, versions: { orderBy: { version: "desc" }, take: 1, select: { document: true } } },
   });
@@ -49,6 +46,6 @@ export async function policySuggestions(db: Db, now = new Date()): Promise<Polic
     collect(parse(row.draft), actions, resources);
     collect(parse(row.versions[0]?.document ?? null), actions, resources);
   }
-  const sorted = (set: Set<string>) => [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX);
-  return { actions: sorted(actions), resources: sorted(resources) };
+  const merged = (first: string[], written: Set<string>) => [...new Set([...first, ...[...written].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))])].slice(0, MAX);
+  return { actions: merged(asked.actions, actions), resources: merged(asked.resources, resources) };
 }
