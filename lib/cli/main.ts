@@ -10,6 +10,7 @@ import { auditVerify } from "./commands/audit-verify";
 import { enroll } from "./commands/enroll";
 import { httpSign } from "./commands/http-sign";
 import { httpVerify } from "./commands/http-verify";
+import { intentStatus, intentSubmit } from "./commands/intent";
 import { keygen } from "./commands/keygen";
 import { policyTest } from "./commands/policy-test";
 import { rekey } from "./commands/rekey";
@@ -18,7 +19,7 @@ import { CliError, EXIT, UsageError } from "./errors";
 import { printDiagnostic, printError, printJson, printLine } from "./output";
 
 /** Every command, in the order `pteri --help` lists them. */
-export const COMMANDS: readonly Command[] = [keygen, enroll, rekey, request, httpSign, httpVerify, auditExport, auditVerify, policyTest];
+export const COMMANDS: readonly Command[] = [keygen, enroll, rekey, intentSubmit, intentStatus, request, httpSign, httpVerify, auditExport, auditVerify, policyTest];
 
 function listing(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -28,7 +29,7 @@ function listing(commands: readonly Command[]): string {
 function topHelp(): string {
   return `Usage: pteri <command> [options]
 
-PTERI machine CLI: keys, signed HTTP requests (RFC 9421) and a signature debugger.
+PTERI machine CLI: keys, signed HTTP requests (RFC 9421), intents and a signature debugger.
 
 Commands:
 ${listing(COMMANDS)}
@@ -38,7 +39,8 @@ Global options:
   -V, --version     Print the version (with --json: {"version": ...})
 
 Errors are one line on stderr starting with "pteri: ". Exit status: 0 success, 1 failure,
-2 usage error, 22 HTTP 4xx/5xx answer (pteri request). Set PTERI_DEBUG=1 to add stack traces.
+2 usage error, 22 HTTP 4xx/5xx answer (pteri request); pteri intent: 3 denied, rejected or
+expired, 4 pending, 5 executed. Set PTERI_DEBUG=1 to add stack traces.
 `;
 }
 

@@ -34,3 +34,19 @@ export {
   type RekeyOptions,
   type RekeyResult,
 } from "./enroll";
+export {
+  buildIntent,
+  checkIntent,
+  getIntent,
+  isTransient,
+  MAX_INTENT_WAIT_SECONDS,
+  submitIntent,
+  waitForDecision,
+  type BuildIntentInput,
+  type GetIntentOptions,
+  type SubmitIntentOptions,
+  type SubmitIntentResult,
+  type WaitForDecisionOptions,
+  type WaitRetryInfo,
+} from "./intents";
+export { INTENT_HEADER, INTENTS_PATH, intentHash, type IntentAnswer, type IntentDocument, type IntentStatus } from "../intents/wire";

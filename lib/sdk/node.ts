@@ -9,7 +9,8 @@ import { concatBytes, type ResolvedKey } from "../protocol";
 import { PteriSdkError } from "./errors";
 import * as portable from "./index";
 
-// The two functions below shadow the portable ones of the same name.
+// The functions below shadow the portable ones of the same name: the same calls, with
+// node:crypto signing and verification unless another back end is given.
 export * from "./index";
 export { nodeEd25519 };
 export { readLocalFile, readPrivateKeyFile, readPublicKeyFile } from "./files";
@@ -47,3 +48,9 @@ export async function readIncomingMessage(
   }
   return { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: concatBytes(...chunks) };
 }
+
+export const enrollMachine = (options: portable.EnrollOptions) => portable.enrollMachine({ backend: nodeEd25519, ...options });
+export const rekeyMachine = (options: portable.RekeyOptions) => portable.rekeyMachine({ backend: nodeEd25519, ...options });
+export const submitIntent = (options: portable.SubmitIntentOptions) => portable.submitIntent({ backend: nodeEd25519, ...options });
+export const getIntent = (options: portable.GetIntentOptions) => portable.getIntent({ backend: nodeEd25519, ...options });
+export const waitForDecision = (options: portable.WaitForDecisionOptions) => portable.waitForDecision({ backend: nodeEd25519, ...options });

@@ -3,13 +3,15 @@
  * Redirects are not followed (a signature covers exactly one target).
  */
 import { defaultComponents, tryUtf8Decode } from "../../protocol";
+import { INTENT_HEADER } from "../../intents/wire";
 import { createSignedFetch, readLocalFile, readPrivateKeyFile, type SignedRequestInfo } from "../../sdk/node";
 import { defineCommand, required, seconds } from "../command";
 import { CliError, UsageError } from "../errors";
 import { printDiagnostic } from "../output";
 import { printResponseHead, reportResponse } from "../response";
+import { intentIdOption } from "./intent-args";
 
-/** What will be sent. Extension point: a later `--intent ID` sets its header here and adds it to extraComponents. */
+/** What will be sent; `--intent ID` adds the pteri-intent header and covers it (extraComponents). */
 type RequestPlan = { method: string; headers: Headers; body: Uint8Array<ArrayBuffer> | null; extraComponents: string[] };
 
 function parseHeader(line: string): [string, string] {
@@ -19,7 +21,8 @@ function parseHeader(line: string): [string, string] {
   return [name, line.slice(colon + 1).trim()];
 }
 
-async function readData(data: string): Promise<Uint8Array<ArrayBuffer>> {
+/** -d's bytes: TEXT as UTF-8, @FILE verbatim, @- standard input. */
+export async function readData(data: string): Promise<Uint8Array<ArrayBuffer>> {
   if (data === "@-") {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -38,11 +41,16 @@ function impliedContentType(body: Uint8Array): string {
   }
 }
 
-async function plan(values: { request?: string; data?: string }, headers: Headers): Promise<RequestPlan> {
+async function plan(values: { request?: string; data?: string; intent?: string }, headers: Headers): Promise<RequestPlan> {
   const body = values.data === undefined ? null : await readData(values.data);
   if (body && body.length > 0 && !headers.has("content-type")) headers.set("content-type", impliedContentType(body));
   const method = values.request ?? (body ? "POST" : "GET");
-  return { method, headers, body, extraComponents: [] };
+  const extraComponents: string[] = [];
+  if (values.intent !== undefined) {
+    headers.set(INTENT_HEADER, values.intent);
+    extraComponents.push(INTENT_HEADER);
+  }
+  return { method, headers, body, extraComponents };
 }
 
 function printSigned(info: SignedRequestInfo): void {
@@ -63,7 +71,7 @@ export const request = defineCommand({
   name: "request",
   summary: "Send a signed HTTP request (curl-like)",
   description: "Sends an HTTP request signed with your key (RFC 9421) and prints the response body on stdout.",
-  usage: "request [-X METHOD] [-H 'Name: value']... [-d @FILE|-d TEXT] --key FILE [--verbose] [--json] URL",
+  usage: "request [-X METHOD] [-H 'Name: value']... [-d @FILE|-d TEXT] --key FILE [--intent ID] [--verbose] [--json] URL",
   help: `Options:
   --key FILE              Private key to sign with (PKCS#8 PEM from pteri keygen, or a private JWK)
   -X, --request METHOD    Method (default GET, or POST with -d)
@@ -71,15 +79,20 @@ export const request = defineCommand({
   -d, --data TEXT|@FILE   Body: TEXT as UTF-8, @FILE's bytes verbatim, @- for stdin.
                           Content-Type unless given with -H: application/json when the
                           body parses as JSON, else application/octet-stream
+  --intent ID             Execute an allowed or approved intent: sends the header
+                          "pteri-intent: ID", covered by the signature. Method, URL and
+                          body must be exactly the ones the intent committed to
   -v, --verbose           Print the signature base, request and response headers to stderr
   --max-time SECONDS      Give up after this long
 
 The signature covers @method, @target-uri and, with a body, content-digest (sha-256,
-added for you) and content-type; parameters created, expires (+300 s), nonce, keyid, alg.
+added for you) and content-type, then pteri-intent with --intent; parameters created,
+expires (+300 s), nonce, keyid, alg.
 
 Examples:
   pteri request --key machine.pem https://pteri.example.com/api/v1/whoami
   pteri request --key machine.pem -d '{"action":"deploy"}' https://svc.example.com/jobs
+  pteri request --key machine.pem --intent int_123 -d @transfer.json https://svc.example.com/transfers
 
 Exit status: 0 for a 1xx-3xx answer, 22 for 4xx/5xx (the problem's code and detail go to
 stderr), 1 if the request could not be sent, 2 on a usage error.`,
@@ -90,6 +103,7 @@ stderr), 1 if the request could not be sent, 2 on a usage error.`,
     data: { type: "string", short: "d" },
     verbose: { type: "boolean", short: "v" },
     "max-time": { type: "string" },
+    intent: { type: "string" },
   },
   maxPositionals: 1,
   async run({ values, positionals }) {
@@ -98,6 +112,10 @@ stderr), 1 if the request could not be sent, 2 on a usage error.`,
     const keyFile = required(values.key, "--key FILE", "request", "the private key to sign with; create one with pteri keygen");
     const maxTime = seconds(values["max-time"], "--max-time", "request");
     const given = new Headers((values.header ?? []).map(parseHeader)); // usage errors before any file is read
+    if (values.intent !== undefined) {
+      intentIdOption(values.intent, "--intent ID", "request");
+      if (given.has(INTENT_HEADER)) throw new UsageError(`give the intent with --intent ID, not with -H '${INTENT_HEADER}: …'`, "request");
+    }
     const key = await readPrivateKeyFile(keyFile);
     const { method, headers, body, extraComponents } = await plan(values, given);
     const signedFetch = createSignedFetch({

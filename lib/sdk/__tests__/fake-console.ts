@@ -5,7 +5,14 @@
  * use included) and its Content-Digest; for enrollment that the keyid is the thumbprint of the
  * body's public key and the ticket is open; for a key change that the request is signed by the
  * machine's current key and the proof verifies with the new key over keyChangeMessage.
- * Shared by the SDK and CLI tests of enroll, rekey and audit export.
+ * Shared by the SDK and CLI tests of enroll, rekey, audit export and intents.
+ *
+ * Intents (lib/intents/wire.ts): POST /api/v1/intents checks the document with the schema,
+ * decides with `intentPolicy`, and is idempotent per (machine, hash); GET /api/v1/intents/{id}
+ * long-polls (?wait=SECONDS) until `decide` changes the status. `outage` makes the next intent
+ * GETs answer 503 or drop the connection; `restart` closes the server and listens again on
+ * the same port. Any request under /svc/ acts as the resource service executing an intent: the
+ * signature must cover the pteri-intent header, and the request must be the committed one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,7 +29,7 @@ import {
 } from "../../protocol";
 import { nodeEd25519 } from "../../protocol/ed25519-node";
 import { AUDIT_EXPORT_PATH, ENROLL_PATH, keyChangeMessage, keyChangeStatement, REKEY_PATH, TICKET_PREFIX } from "../../machines/wire";
-
+import { INTENT_HEADER, INTENTS_PATH, intentDocumentSchema, intentHash, type IntentAnswer, type IntentDocument, type IntentStatus } from "../../intents/wire";
 
 export type FakeMachine = { id: string; name: string; keyId: string; publicKey: Uint8Array; status: string; permissions: string[]; tags: string[] };
 
@@ -47,8 +54,20 @@ export type FakeConsole = {
   addMachine(jwk: PublicJwk, permissions?: string[]): FakeMachine;
   /** What GET /api/v1/audit/export answers (for machines with audit.read). */
   exportBody: string | (() => AsyncIterable<string>);
+  /** Submitted intents by id. */
+  intents: Map<string, FakeIntent>;
+  /** How a new intent is decided (default: pending, needing 2 approvals). */
+  intentPolicy: (doc: IntentDocument) => IntentStatus;
+  /** Changes an intent's status (as an approval, rejection or expiry would); wakes long polls. */
+  decide(id: string, status: IntentStatus): void;
+  /** The next GET requests under /api/v1/intents fail like an unhealthy server: "503" answers 503, "drop" closes the connection. */
+  outage: ("503" | "drop")[];
+  /** Stops listening and drops every connection; listens again on the same port after `downMs`. */
+  restart(downMs: number): Promise<void>;
   close(): Promise<void>;
 };
+
+export type FakeIntent = { doc: IntentDocument; machineId: string; answer: IntentAnswer };
 
 const summary = (m: FakeMachine) => ({ id: m.id, name: m.name, keyId: m.keyId, fingerprint: fingerprint(m.keyId), status: m.status, tags: m.tags });
 
@@ -89,6 +108,10 @@ export async function startFakeConsole(): Promise<FakeConsole> {
     return machine;
   };
 
+  const intents = new Map<string, FakeIntent>();
+  const waiters = new Map<string, Set<() => void>>();
+  let intentCounter = 0;
+
   const fake: FakeConsole = {
     url: "",
     requests,
@@ -100,8 +123,104 @@ export async function startFakeConsole(): Promise<FakeConsole> {
     },
     addMachine: (jwk, permissions) => addMachine(jwk, permissions),
     exportBody: "",
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    intents,
+    intentPolicy: () => "pending",
+    decide(id, status) {
+      const intent = intents.get(id);
+      if (!intent) throw new Error(`no intent ${id}`);
+      intent.answer = { ...intent.answer, status, ...(status === "approved" ? { approvals: { required: 2, received: 2 } } : {}) };
+      for (const wake of waiters.get(id) ?? []) wake();
+      waiters.delete(id);
+    },
+    outage: [],
+    async restart(downMs) {
+      const port = Number(new URL(origin).port);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
+
+  /** What the fake's "policy" says about a new intent. */
+  function decisionFor(status: IntentStatus): IntentAnswer["decision"] {
+    const rule = (ruleId: string) => [{ policyId: "pol_payments", policyVersion: 3, ruleId }];
+    if (status === "denied") return { decision: "deny", reason: "denied_by_rule", message: "Denied by rule no-prod-deletes.", rules: rule("no-prod-deletes") };
+    if (status === "pending") return { decision: "allow_with_approval", reason: "approval_required", message: "Allowed by rule large-transfers once 2 approvers approve.", rules: rule("large-transfers") };
+    return { decision: "allow", reason: "allowed", message: "Allowed by rule small-transfers.", rules: rule("small-transfers") };
+  }
+
+  /** The intent `id` of `machine`, answered once it is not pending or `waitSeconds` have passed. */
+  async function answerIntent(res: ServerResponse, intent: FakeIntent, waitSeconds: number): Promise<void> {
+    if (intent.answer.status === "pending" && waitSeconds > 0) {
+      await new Promise<void>((resolve) => {
+        const set = waiters.get(intent.answer.id) ?? new Set();
+        waiters.set(intent.answer.id, set);
+        const done = () => {
+          clearTimeout(timer);
+          set.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitSeconds * 1000);
+        set.add(done);
+        res.once("close", done);
+      });
+    }
+    if (res.destroyed) return;
+    return send(res, Response.json(intent.answer));
+  }
+
+  /** POST /api/v1/intents. */
+  async function submit(res: ServerResponse, machine: FakeMachine, json: unknown): Promise<void> {
+    const parsed = intentDocumentSchema.safeParse(json);
+    if (!parsed.success) return send(res, problem(400, "intent_invalid", `The intent is not valid: ${parsed.error.issues[0]?.message ?? "?"}.`));
+    const hash = intentHash(parsed.data).hex;
+    const existing = [...intents.values()].find((i) => i.machineId === machine.id && i.answer.hash === hash);
+    if (existing) return send(res, Response.json(existing.answer, { status: 200 }));
+    const status = fake.intentPolicy(parsed.data);
+    const now = Date.now();
+    const answer: IntentAnswer = {
+      id: `int_${++intentCounter}`,
+      hash,
+      status,
+      decision: decisionFor(status),
+      expiresAt: status === "denied" ? null : new Date(now + 15 * 60_000).toISOString(),
+      createdAt: new Date(now).toISOString(),
+      ...(status === "pending" ? { approvals: { required: 2, received: 0 } } : {}),
+    };
+    intents.set(answer.id, { doc: parsed.data, machineId: machine.id, answer });
+    return send(res, Response.json(answer, { status: 201 }));
+  }
+
+  /** A request under /svc/: the resource service executing an intent (what POST /api/v1/verify decides). */
+  async function execute(req: IncomingMessage, res: ServerResponse, body: Uint8Array, seen: SeenRequest): Promise<void> {
+    const { result, failure } = await verify(req, body, null);
+    seen.verified = result;
+    if (failure || !result.ok) return send(res, failure ?? problem(401, "signature_invalid", "?"));
+    const id = req.headers[INTENT_HEADER];
+    if (typeof id !== "string") return send(res, problem(403, "intent_missing", "The request names no intent (pteri-intent header)."));
+    if (!result.components.includes(INTENT_HEADER)) return send(res, problem(403, "intent_not_covered", "The signature does not cover the pteri-intent header."));
+    const intent = intents.get(id);
+    const machine = byKey.get(result.keyId);
+    if (!intent || intent.machineId !== machine?.id) return send(res, problem(404, "not_found", "No such intent."));
+    const committed = intent.doc.execute;
+    const digest = typeof req.headers["content-digest"] === "string" ? req.headers["content-digest"] : null;
+    if (committed.method !== req.method || committed.targetUri !== `${origin}${req.url ?? "/"}` || committed.contentDigest !== (body.length > 0 ? digest : null)) {
+      return send(res, problem(403, "intent_mismatch", "The request is not the one the intent committed to."));
+    }
+    if (intent.answer.status !== "allowed" && intent.answer.status !== "approved") {
+      return send(res, problem(403, "intent_not_executable", `The intent is ${intent.answer.status}.`));
+    }
+    fake.decide(id, "executed");
+    return send(res, Response.json({ executed: id }));
+  }
 
   /** Signature and digest check; `enrollKey` is the key a signed enrollment must be made with. */
   async function verify(req: IncomingMessage, body: Uint8Array, enrollKey: { keyId: string; raw: Uint8Array } | null) {
@@ -138,6 +257,7 @@ export async function startFakeConsole(): Promise<FakeConsole> {
     const text = Buffer.from(bodyBytes).toString("utf8");
     const seen: SeenRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: text, verified: null };
     requests.push(seen);
+    if (req.url?.startsWith("/svc/")) return execute(req, res, bodyBytes, seen);
     let json: Record<string, unknown> = {};
     if (text) {
       try {
@@ -197,6 +317,25 @@ export async function startFakeConsole(): Promise<FakeConsole> {
         if (!res.write(piece)) await new Promise((resolve) => res.once("drain", resolve));
       }
       return void res.end();
+    }
+
+    if (req.url?.startsWith(INTENTS_PATH)) {
+      const trouble = req.method === "GET" ? fake.outage.shift() : undefined;
+      if (trouble === "drop") return void req.socket.destroy();
+      if (trouble === "503") return send(res, new Response("<html>503 Service Unavailable</html>", { status: 503, headers: { "content-type": "text/html" } }));
+      const { result, failure } = await verify(req, bodyBytes, null);
+      seen.verified = result;
+      if (failure || !result.ok) return send(res, failure ?? problem(401, "signature_invalid", "?"));
+      const machine = byKey.get(result.keyId);
+      if (!machine) return send(res, problem(401, "key_unknown", "No such key."));
+      if (req.method === "POST" && req.url === INTENTS_PATH) return submit(res, machine, json);
+      const url = new URL(req.url, origin);
+      const id = decodeURIComponent(url.pathname.slice(INTENTS_PATH.length + 1));
+      const intent = intents.get(id);
+      if (req.method !== "GET" || !intent || intent.machineId !== machine.id) return send(res, problem(404, "not_found", "No intent with this id belongs to this machine."));
+      const wait = Number(url.searchParams.get("wait") ?? "0");
+      if (!Number.isInteger(wait) || wait < 0 || wait > 60) return send(res, problem(400, "invalid_request", "wait must be 0..60 seconds."));
+      return answerIntent(res, intent, wait);
     }
 
     return send(res, problem(404, "not_found", "No such endpoint."));
