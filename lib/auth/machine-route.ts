@@ -4,8 +4,7 @@
  * permission the endpoint needs, and maps domain errors to problems, in that order, for
  * every endpoint. The declaration is attached so tests can list what each endpoint needs.
  */
-import { problemResponse } from "../http/problem";
-import { isMachineError, machineProblem } from "../machines/errors";
+import { isDomainError, problemResponse } from "../http/problem";
 import { machineHasPermission } from "../machines/model";
 import type { MachinePermission } from "../machines/wire";
 import { authenticateMachineRequest, type AuthSuccess } from "./authenticate-machine";
@@ -35,12 +34,12 @@ export function machineRoute(permission: MachinePermission | null, handler: (inp
   return Object.assign(route, { pteri: { machinePermission: permission } });
 }
 
-/** Domain errors become their problems; anything else is logged in one line and answered 500. */
+/** Domain errors (machines, policies, intents) become their problems; anything else is logged in one line and answered 500. */
 export async function withMachineErrors(request: Request, run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
-    if (isMachineError(error)) return machineProblem(error);
+    if (isDomainError(error)) return error.toResponse();
     console.error(`pteri: ${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     return problemResponse({ code: "internal_error", status: 500, title: "Internal error", detail: "The Console could not complete the request; it was logged on the server." });
   }

@@ -1,9 +1,9 @@
 /**
  * The one error class of the machines domain. Callers (route handlers, host commands) branch
  * on `code`, a closed set, and show `message`, a sentence that says what to fix. The HTTP
- * status of each code lives in one table here, next to the codes.
+ * status of each code lives in one table here, next to the codes (DomainError, lib/http/problem.ts).
  */
-import { problemResponse } from "../http/problem";
+import { DomainError } from "../http/problem";
 
 const TABLE = {
   public_key_invalid: { status: 400, title: "Public key not usable" },
@@ -18,26 +18,16 @@ const TABLE = {
   ticket_invalid: { status: 400, title: "Enrollment ticket not usable" },
   body_invalid: { status: 400, title: "Request body malformed" },
   proof_invalid: { status: 400, title: "Key-change proof invalid" },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const;
 
 export type MachineErrorCode = keyof typeof TABLE;
 export const MACHINE_ERROR_CODES = Object.keys(TABLE) as MachineErrorCode[];
 
-export class MachineError extends Error {
+export class MachineError extends DomainError<MachineErrorCode> {
   override name = "MachineError";
-  readonly code: MachineErrorCode;
-
-  constructor(code: MachineErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
+  protected readonly problems = TABLE;
 }
 
 export function isMachineError(error: unknown): error is MachineError {
   return error instanceof MachineError;
-}
-
-export function machineProblem(error: MachineError): Response {
-  const { status, title } = TABLE[error.code];
-  return problemResponse({ code: error.code, status, title, detail: error.message });
 }

@@ -6,11 +6,9 @@
  * role-by-endpoint matrix from it (tests/operators/rbac.test.ts).
  */
 import type { z } from "zod";
-import { problemResponse } from "../http/problem";
-import { isMachineError, machineProblem } from "../machines/errors";
+import { isDomainError, problemResponse } from "../http/problem";
 import { isOperatorError, OperatorError } from "../operators/errors";
 import { hasPermission, type Permission } from "../operators/permissions";
-import { isPolicyError, policyProblem } from "../policies/store/errors";
 import type { CurrentOperator } from "../operators/sessions";
 import type { RequestContext } from "../operators/sign-in";
 import { sessionFromRequest } from "./authenticate";
@@ -62,8 +60,7 @@ function declare(declaration: RouteDeclaration, run: (request: Request, context:
       return await run(request, context);
     } catch (error) {
       if (isOperatorError(error)) return operatorProblem(error);
-      if (isMachineError(error)) return machineProblem(error);
-      if (isPolicyError(error)) return policyProblem(error);
+      if (isDomainError(error)) return error.toResponse();
       console.error(`pteri: ${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
       return problemResponse({ code: "internal_error", status: 500, title: "Internal error", detail: "The Console could not complete the request; it was logged on the server." });
     }
@@ -78,10 +75,14 @@ async function stringParams(context: RouteContext | undefined): Promise<Record<s
 
 const MAX_BODY = 64 * 1024;
 
-/** Parses a JSON body with a schema; anything else is a 400 with the first problem named. */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+/**
+ * Parses a JSON body with a schema; anything else is a 400 with the first problem named.
+ * Bodies are at most 64 KiB unless the route says otherwise (policies are larger).
+ */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, options: { maxBytes?: number } = {}): Promise<z.infer<S>> {
+  const max = options.maxBytes ?? MAX_BODY;
   const text = await request.text();
-  if (text.length > MAX_BODY) throw new OperatorError("invalid_request", "The request body is too large.");
+  if (text.length > max) throw new OperatorError("invalid_request", `The request body is too large (at most ${max >= 1 << 20 ? `${max / (1 << 20)} MiB` : `${max / 1024} KiB`}).`);
   let value: unknown;
   try {
     value = text === "" ? {} : JSON.parse(text);

@@ -5,7 +5,7 @@
  * document's issues (lib/policies/validate.ts), which the problem lists as `issues`; a draft
  * conflict carries who saved the draft and when (`draftUpdatedAt`, `draftUpdatedBy`).
  */
-import { problemResponse } from "../../http/problem";
+import { DomainError } from "../../http/problem";
 import type { PolicyIssue } from "../validate";
 
 const TABLE = {
@@ -20,32 +20,24 @@ const TABLE = {
   nothing_to_publish: { status: 409, title: "Nothing to publish" },
   version_in_force: { status: 409, title: "Version already in force" },
   conflict: { status: 409, title: "Policy changed meanwhile" },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const;
 
 export type PolicyErrorCode = keyof typeof TABLE;
 export const POLICY_ERROR_CODES = Object.keys(TABLE) as PolicyErrorCode[];
 
-export class PolicyError extends Error {
+export class PolicyError extends DomainError<PolicyErrorCode> {
   override name = "PolicyError";
-  readonly code: PolicyErrorCode;
+  protected readonly problems = TABLE;
   /** policy_invalid only: every problem of the document, placed (path, pointer, at, message). */
   readonly issues?: PolicyIssue[];
-  /** Further members of the problem (JSON), e.g. the current draft's time on a draft conflict. */
-  readonly extensions?: Record<string, unknown>;
 
   constructor(code: PolicyErrorCode, message: string, issues?: PolicyIssue[], extensions?: Record<string, unknown>) {
-    super(message);
-    this.code = code;
+    // The issues are also a member of the problem, so the editor can place each one.
+    super(code, message, issues ? { ...extensions, issues } : extensions);
     if (issues) this.issues = issues;
-    if (extensions) this.extensions = extensions;
   }
 }
 
 export function isPolicyError(error: unknown): error is PolicyError {
   return error instanceof PolicyError;
-}
-
-export function policyProblem(error: PolicyError): Response {
-  const { status, title } = TABLE[error.code];
-  return problemResponse({ code: error.code, status, title, detail: error.message, extensions: error.issues || error.extensions ? { ...error.extensions, ...(error.issues ? { issues: error.issues } : {}) } : undefined });
 }

@@ -4,7 +4,6 @@
  * refusal says what to fix in the same words whatever the caller.
  */
 import { z } from "zod";
-import { OperatorError } from "../../operators/errors";
 
 export const newPolicySchema = z.object({
   name: z.string(),
@@ -36,23 +35,4 @@ export const impactSchema = z.object({ document: z.unknown(), sinceHours: z.numb
 });
 
 /** Policy bodies can be larger than the Console's usual 64 KiB (a policy may have 1,000 rules). */
-const MAX_BODY = 2 * 1024 * 1024;
-
-/** lib/session/route.ts's readJson with the policy body limit: a 400 with the first problem named. */
-export async function readPolicyJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const text = await request.text();
-  if (text.length > MAX_BODY) throw new OperatorError("invalid_request", `The request body is too large (at most ${MAX_BODY / 1024 / 1024} MiB).`);
-  let value: unknown;
-  try {
-    value = text === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new OperatorError("invalid_request", "The request body must be JSON.");
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    throw new OperatorError("invalid_request", `${where}${issue?.message ?? "invalid input"}`);
-  }
-  return parsed.data;
-}
+export const POLICY_BODY_BYTES = 2 * 1024 * 1024;

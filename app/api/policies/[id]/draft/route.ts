@@ -2,8 +2,8 @@ import { getDb } from "@/lib/db/client";
 import { writeTransaction } from "@/lib/db/transaction";
 import { policyDetail } from "@/lib/policies/store/api";
 import { discardDraft, saveDraft } from "@/lib/policies/store/repository";
-import { draftSchema, readPolicyJson } from "@/lib/policies/store/schemas";
-import { json, operatorRoute } from "@/lib/session/route";
+import { POLICY_BODY_BYTES, draftSchema } from "@/lib/policies/store/schemas";
+import { json, operatorRoute, readJson } from "@/lib/session/route";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * else meanwhile is a 409 `conflict` and nothing changes.
  */
 export const PUT = operatorRoute("policies.write", async ({ request, operator, params }) => {
-  const { document, baseDraftUpdatedAt } = await readPolicyJson(request, draftSchema);
+  const { document, baseDraftUpdatedAt } = await readJson(request, draftSchema, { maxBytes: POLICY_BODY_BYTES });
   const saved = await writeTransaction(getDb(), (tx) => saveDraft(tx, { type: "operator", id: operator.id }, params.id ?? "", document, new Date(), { baseDraftUpdatedAt }));
   return json({ draftUpdatedAt: saved.draftUpdatedAt.toISOString(), issues: saved.issues });
 });

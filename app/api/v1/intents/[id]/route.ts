@@ -1,5 +1,5 @@
 import { machineRoute } from "@/lib/auth/machine-route";
-import { IntentError, withIntentErrors } from "@/lib/intents/errors";
+import { IntentError } from "@/lib/intents/errors";
 import { intentAnswer } from "@/lib/intents/model";
 import { parseWait, waitForIntent } from "@/lib/intents/read";
 import { INTENTS_PATH } from "@/lib/intents/wire";
@@ -23,11 +23,9 @@ function intentId(request: Request): string {
  * The intent, for the machine that submitted it (another machine gets 404). `?wait=SECONDS`
  * (1 to 60) holds the answer while the intent is pending, up to that long.
  */
-export const GET = machineRoute(null, ({ request, auth, deps }) =>
-  withIntentErrors(async () => {
-    const id = intentId(request);
-    const waitSeconds = parseWait(new URL(request.url).searchParams.get("wait"));
-    const intent = await waitForIntent(deps.db, auth.machine.id, id, { waitSeconds, now: () => new Date(deps.now()), signal: request.signal });
-    return Response.json(intentAnswer(intent), { headers: { "cache-control": "no-store" } });
-  }),
-);
+export const GET = machineRoute(null, async ({ request, auth, deps }) => {
+  const id = intentId(request);
+  const waitSeconds = parseWait(new URL(request.url).searchParams.get("wait"));
+  const intent = await waitForIntent(deps.db, auth.machine.id, id, { waitSeconds, now: () => new Date(deps.now()), signal: request.signal });
+  return Response.json(intentAnswer(intent), { headers: { "cache-control": "no-store" } });
+});
