@@ -7,6 +7,7 @@
  * patterns edited one at a time with suggestions from a <datalist>.
  */
 import { useId, useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { ErrorMessage } from "../ui/alert";
 import { Button } from "../ui/button";
 import { describedBy, INPUT_CLASS } from "../ui/field";
 
@@ -23,6 +24,20 @@ export function FieldError({ id, message }: { id: string; message: string | null
   );
 }
 
+/** A field's hint and error under it, with the ids its control's aria-describedby names (`${id}-hint`, `${id}-error`). */
+function FieldNotes({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | null }) {
+  return (
+    <>
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
+    </>
+  );
+}
+
 type Aria = { id: string; "aria-invalid"?: true; "aria-describedby"?: string };
 
 /** A label, one control and its hint and error, wired for screen readers. */
@@ -34,12 +49,7 @@ export function EditorField({ label, hint, error, className = "", children }: { 
         {label}
       </label>
       {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy(hint && `${id}-hint`, error && `${id}-error`) })}
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-error`} message={error} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -184,12 +194,7 @@ export function PatternList({
           ) : null}
         </div>
       )}
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={`${id}-error`} message={error} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -197,6 +202,32 @@ export function PatternList({
 /** A small secondary button for card toolbars. */
 export function SmallButton(props: React.ComponentProps<typeof Button>) {
   return <Button {...props} className={`px-2 py-1 text-xs ${props.className ?? ""}`} />;
+}
+
+/** The required change note of a publish or a rollback; `onChange` gets the text as typed. */
+export function ChangeNoteField({ value, error, hint, onChange }: { value: string; error: string | null; hint?: ReactNode; onChange: (note: string) => void }) {
+  return (
+    <EditorField label="Change note (required)" error={error} hint={hint}>
+      {(aria) => <textarea {...aria} data-autofocus rows={3} value={value} onChange={(e) => onChange(e.currentTarget.value)} className={SMALL_INPUT} />}
+    </EditorField>
+  );
+}
+
+/** The end of a dialog's form: the error of the last attempt, Cancel and the submit button (both disabled while busy). */
+export function DialogFormActions({ error, busy, onCancel, submitLabel }: { error: string | null; busy: boolean; onCancel: () => void; submitLabel: ReactNode }) {
+  return (
+    <>
+      {error ? <ErrorMessage>{error}</ErrorMessage> : null}
+      <div className="flex justify-end gap-2">
+        <Button onClick={onCancel} disabled={busy}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="primary" disabled={busy}>
+          {submitLabel}
+        </Button>
+      </div>
+    </>
+  );
 }
 
 /** What a decision looks like: word and symbol, not color alone. */

@@ -9,10 +9,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { PolicyIssue } from "@/lib/policies";
-import { ErrorMessage } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { EditorField, SMALL_INPUT, VerdictBadge } from "./controls";
+import { ChangeNoteField, DialogFormActions, EditorField, SMALL_INPUT, VerdictBadge } from "./controls";
 import type { Json, JsonProblem } from "./doc";
 import { impactCall, PolicyInvalidError, publishWithIssues, type VersionView } from "./queries";
 
@@ -163,30 +162,16 @@ export function PublishDialog({
               )}
             </div>
           </section>
-          <EditorField label="Change note (required)" error={noteError} hint="Why this change: kept with the version and in the audit log.">
-            {(aria) => (
-              <textarea
-                {...aria}
-                data-autofocus
-                rows={3}
-                value={note}
-                onChange={(e) => {
-                  setNote(e.currentTarget.value);
-                  setNoteError(null);
-                }}
-                className={SMALL_INPUT}
-              />
-            )}
-          </EditorField>
-          {error ? <ErrorMessage>{error}</ErrorMessage> : null}
-          <div className="flex justify-end gap-2">
-            <Button onClick={close} disabled={busy}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="primary" disabled={busy}>
-              {busy ? "Publishing…" : `Publish v${nextVersion}`}
-            </Button>
-          </div>
+          <ChangeNoteField
+            value={note}
+            error={noteError}
+            hint="Why this change: kept with the version and in the audit log."
+            onChange={(text) => {
+              setNote(text);
+              setNoteError(null);
+            }}
+          />
+          <DialogFormActions error={error} busy={busy} onCancel={close} submitLabel={busy ? "Publishing…" : `Publish v${nextVersion}`} />
         </form>
       </Dialog>
     </>

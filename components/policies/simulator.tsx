@@ -17,6 +17,24 @@ export function simulationMachine(sim: SimulationInput, machines: readonly Machi
   return m ? { id: m.id, tags: m.tags } : { id: sim.machineId, tags: [] };
 }
 
+/** A monospace text field offering `options` from a <datalist> (any other text may be typed too). */
+function SuggestedInput({ label, listId, value, onChange, placeholder, options }: { label: string; listId: string; value: string; onChange: (value: string) => void; placeholder: string; options: readonly string[] }) {
+  return (
+    <EditorField label={label}>
+      {(aria) => (
+        <>
+          <input {...aria} list={listId} value={value} onChange={(e) => onChange(e.currentTarget.value)} placeholder={placeholder} spellCheck={false} className={`${SMALL_INPUT} font-mono`} />
+          <datalist id={listId}>
+            {options.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+        </>
+      )}
+    </EditorField>
+  );
+}
+
 export function Simulator({
   sim,
   onChange,
@@ -68,30 +86,8 @@ export function Simulator({
             {(aria) => <input {...aria} value={sim.tags} onChange={(e) => set("tags", e.currentTarget.value)} spellCheck={false} className={`${SMALL_INPUT} font-mono`} />}
           </EditorField>
         )}
-        <EditorField label="Action">
-          {(aria) => (
-            <>
-              <input {...aria} list={`${id}-actions`} value={sim.action} onChange={(e) => set("action", e.currentTarget.value)} placeholder="payments.transfer" spellCheck={false} className={`${SMALL_INPUT} font-mono`} />
-              <datalist id={`${id}-actions`}>
-                {suggestions.actions.map((a) => (
-                  <option key={a} value={a} />
-                ))}
-              </datalist>
-            </>
-          )}
-        </EditorField>
-        <EditorField label="Resource">
-          {(aria) => (
-            <>
-              <input {...aria} list={`${id}-resources`} value={sim.resource} onChange={(e) => set("resource", e.currentTarget.value)} placeholder="accounts/acme/payouts" spellCheck={false} className={`${SMALL_INPUT} font-mono`} />
-              <datalist id={`${id}-resources`}>
-                {suggestions.resources.map((a) => (
-                  <option key={a} value={a} />
-                ))}
-              </datalist>
-            </>
-          )}
-        </EditorField>
+        <SuggestedInput label="Action" listId={`${id}-actions`} value={sim.action} onChange={(v) => set("action", v)} placeholder="payments.transfer" options={suggestions.actions} />
+        <SuggestedInput label="Resource" listId={`${id}-resources`} value={sim.resource} onChange={(v) => set("resource", v)} placeholder="accounts/acme/payouts" options={suggestions.resources} />
       </div>
       <EditorField label="Parameters (JSON)" error={!prepared.ok && prepared.field === "params" ? prepared.message : null}>
         {(aria) => <textarea {...aria} rows={3} value={sim.params} onChange={(e) => set("params", e.currentTarget.value)} spellCheck={false} className={`${SMALL_INPUT} font-mono text-xs`} />}

@@ -7,11 +7,10 @@
  */
 import { useState } from "react";
 import { ErrorMessage } from "../ui/alert";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Section } from "../ui/section";
 import { formatAbsolute } from "../machines/format";
-import { EditorField, SMALL_INPUT, SmallButton } from "./controls";
+import { ChangeNoteField, DialogFormActions, EditorField, SMALL_INPUT, SmallButton } from "./controls";
 import { canonical, pretty } from "./doc";
 import { lineDiff } from "./line-diff";
 import { rollbackCall, useVersion, type VersionSummary } from "./queries";
@@ -97,33 +96,29 @@ export function VersionsPanel({ policyId, versions, latest, canWrite, onRolledBa
         <div className="mt-4 border-t border-zinc-200 pt-4 dark:border-zinc-800">
           <h3 className="text-sm font-semibold">Compare versions</h3>
           <div className="mt-2 flex flex-wrap gap-3">
-            <EditorField label="From version" className="w-32">
-              {(aria) => (
-                <select {...aria} value={from ?? ""} onChange={(e) => setFrom(Number(e.currentTarget.value))} className={SMALL_INPUT}>
-                  {versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      v{v.version}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </EditorField>
-            <EditorField label="To version" className="w-32">
-              {(aria) => (
-                <select {...aria} value={to ?? ""} onChange={(e) => setTo(Number(e.currentTarget.value))} className={SMALL_INPUT}>
-                  {versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      v{v.version}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </EditorField>
+            <VersionSelect label="From version" versions={versions} value={from} onChange={setFrom} />
+            <VersionSelect label="To version" versions={versions} value={to} onChange={setTo} />
           </div>
           {from !== null && to !== null ? <VersionDiff policyId={policyId} from={from} to={to} /> : null}
         </div>
       ) : null}
     </Section>
+  );
+}
+
+function VersionSelect({ label, versions, value, onChange }: { label: string; versions: VersionSummary[]; value: number | null; onChange: (version: number) => void }) {
+  return (
+    <EditorField label={label} className="w-32">
+      {(aria) => (
+        <select {...aria} value={value ?? ""} onChange={(e) => onChange(Number(e.currentTarget.value))} className={SMALL_INPUT}>
+          {versions.map((v) => (
+            <option key={v.version} value={v.version}>
+              v{v.version}
+            </option>
+          ))}
+        </select>
+      )}
+    </EditorField>
   );
 }
 
@@ -193,30 +188,15 @@ function RollbackDialog({ policyId, version, next, onClose, onDone }: { policyId
           }
         }}
       >
-        <EditorField label="Change note (required)" error={noteError}>
-          {(aria) => (
-            <textarea
-              {...aria}
-              data-autofocus
-              rows={3}
-              value={note}
-              onChange={(e) => {
-                setNote(e.currentTarget.value);
-                setNoteError(null);
-              }}
-              className={SMALL_INPUT}
-            />
-          )}
-        </EditorField>
-        {error ? <ErrorMessage>{error}</ErrorMessage> : null}
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" disabled={busy}>
-            {busy ? "Rolling back…" : `Roll back (publish v${next})`}
-          </Button>
-        </div>
+        <ChangeNoteField
+          value={note}
+          error={noteError}
+          onChange={(text) => {
+            setNote(text);
+            setNoteError(null);
+          }}
+        />
+        <DialogFormActions error={error} busy={busy} onCancel={onClose} submitLabel={busy ? "Rolling back…" : `Roll back (publish v${next})`} />
       </form>
     </Dialog>
   );

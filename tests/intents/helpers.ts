@@ -8,11 +8,13 @@ import { entryFromRow } from "@/lib/audit/rows";
 import { authenticateMachineRequest } from "@/lib/auth/authenticate-machine";
 import type { Db } from "@/lib/db/client";
 import { writeTransaction } from "@/lib/db/transaction";
+import { IntentError } from "@/lib/intents/errors";
 import { submitIntent, type SubmitResult } from "@/lib/intents/submit";
 import { INTENT_FORMAT, INTENTS_PATH, type IntentDocument } from "@/lib/intents/wire";
 import type { PolicyDocument, PolicyRule } from "@/lib/policies";
 import { createPolicy, publishPolicy } from "@/lib/policies/store/repository";
 import { PUBLIC_URL, signedRequest, testDeps, type Enrolled, type TestDb } from "../auth/helpers";
+import { rejectionOf } from "../helpers/rejection";
 
 export const ACTOR: AuditActor = { type: "operator", id: "op-intents-test" };
 export const AUDIENCE = "https://svc.example";
@@ -73,4 +75,9 @@ export async function auditOf(db: Db, type: string) {
 export async function counts(db: Db) {
   const [intents, matches, submitted] = await Promise.all([db.intent.count(), db.intentRuleMatch.count(), db.auditEntry.count({ where: { type: "intent.submitted" } })]);
   return { intents, matches, submitted };
+}
+
+/** The code of the IntentError a promise rejects with. */
+export async function intentErrorCode(promise: Promise<unknown>): Promise<string> {
+  return (await rejectionOf(promise, IntentError)).code;
 }

@@ -9,7 +9,7 @@ import { expireDueIntents } from "@/lib/intents/schedule";
 import { intentAnswer } from "@/lib/intents/model";
 import { parseWait, readIntent, waitForIntent } from "@/lib/intents/read";
 import { enroll, freshDb, NOW_MS, type Enrolled, type TestDb } from "../auth/helpers";
-import { auditOf, intentDoc, policyDoc, publish, rule, submitSigned } from "./helpers";
+import { auditOf, intentDoc, intentErrorCode, policyDoc, publish, rule, submitSigned } from "./helpers";
 
 let env: TestDb;
 let owner: Enrolled;
@@ -39,23 +39,13 @@ async function allowed(at = NOW_MS) {
   return (await submitSigned(env, owner, JSON.stringify(intentDoc({ nonce: `a${++n}` })), at)).intent;
 }
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IntentError) return error.code;
-    throw error;
-  }
-  throw new Error("expected an IntentError");
-}
-
 describe("ownership", () => {
   it("the owner reads it; another machine gets not_found, the same as for an id that does not exist", async () => {
     const intent = await pending();
     expect((await readIntent(env.db, owner.machine.id, intent.id, new Date(NOW_MS))).id).toBe(intent.id);
-    expect(await code(readIntent(env.db, stranger.machine.id, intent.id, new Date(NOW_MS)))).toBe("not_found");
-    expect(await code(readIntent(env.db, owner.machine.id, "c-does-not-exist", new Date(NOW_MS)))).toBe("not_found");
-    expect(await code(readIntent(env.db, owner.machine.id, "x".repeat(500), new Date(NOW_MS)))).toBe("not_found");
+    expect(await intentErrorCode(readIntent(env.db, stranger.machine.id, intent.id, new Date(NOW_MS)))).toBe("not_found");
+    expect(await intentErrorCode(readIntent(env.db, owner.machine.id, "c-does-not-exist", new Date(NOW_MS)))).toBe("not_found");
+    expect(await intentErrorCode(readIntent(env.db, owner.machine.id, "x".repeat(500), new Date(NOW_MS)))).toBe("not_found");
   });
 });
 

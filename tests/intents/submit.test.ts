@@ -4,14 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeTransaction } from "@/lib/db/transaction";
-import { IntentError } from "@/lib/intents/errors";
 import { DEFAULT_EXECUTION_VALIDITY_SECONDS, intentAnswer, type StoredDecision } from "@/lib/intents/model";
 import { intentSuggestions, recordedIntentsSince } from "@/lib/intents/recorded";
 import { evaluate, compilePolicies } from "@/lib/policies";
 import type { IntentSource } from "@/lib/policies/store/impact";
 import { publishedPolicies } from "@/lib/policies/store/repository";
 import { enroll, freshDb, NOW_MS, type Enrolled, type TestDb } from "../auth/helpers";
-import { auditOf, counts, intentDoc, policyDoc, publish, republish, rule, submitSigned } from "./helpers";
+import { auditOf, counts, intentDoc, intentErrorCode, policyDoc, publish, republish, rule, submitSigned } from "./helpers";
 
 let env: TestDb;
 let alice: Enrolled;
@@ -29,16 +28,6 @@ const body = (over: Parameters<typeof intentDoc>[0] = {}) => JSON.stringify(inte
 let clock = NOW_MS;
 /** Each test submits at a later time, so rate windows of earlier tests are over. */
 const later = (ms = 3_600_000) => (clock += ms);
-
-async function refused(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IntentError) return error.code;
-    throw error;
-  }
-  throw new Error("expected an IntentError");
-}
 
 describe("with no published policy", () => {
   it("denies by default (no_applicable_policy), stores the intent and its entry", async () => {
@@ -205,7 +194,7 @@ describe("bad input changes nothing", () => {
     ["duplicate keys", JSON.stringify(intentDoc()).replace('"format"', '"action":"x","format"'), "intent_invalid"],
   ])("%s: %s, no intent, no match, no intent entry", async (_name, text, code) => {
     const before = await counts(env.db);
-    expect(await refused(submitSigned(env, alice, text, later()))).toBe(code);
+    expect(await intentErrorCode(submitSigned(env, alice, text, later()))).toBe(code);
     expect(await counts(env.db)).toEqual(before);
   });
 
@@ -217,7 +206,7 @@ describe("bad input changes nothing", () => {
       await tx.policy.update({ where: { id: broken.id }, data: { latestVersion: 2 } });
     });
     const before = await counts(env.db);
-    expect(await refused(submitSigned(env, alice, body({ nonce: "broken" }), later()))).toBe("policies_unavailable");
+    expect(await intentErrorCode(submitSigned(env, alice, body({ nonce: "broken" }), later()))).toBe("policies_unavailable");
     expect(await counts(env.db)).toEqual(before);
     // Fixed by publishing a valid version: decisions resume.
     await republish(env.db, broken.id, policyDoc("Broken later", [rule({ id: "x", actions: ["nothing.here"] })]));

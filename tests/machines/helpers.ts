@@ -3,6 +3,7 @@
  * enrollment tickets, the enrollment request a machine signs, row counts that must not move
  * when something is refused, and reading a thrown MachineError's code.
  */
+import { afterAll, beforeAll } from "vitest";
 import type { Prisma } from "@/lib/db/generated/client";
 import { entryFromRow } from "@/lib/audit/rows";
 import type { AuditActor } from "@/lib/audit/entry";
@@ -12,7 +13,8 @@ import { MachineError } from "@/lib/machines/errors";
 import { createEnrollmentTicket, type NewTicketInput } from "@/lib/machines/tickets";
 import { ENROLL_PATH } from "@/lib/machines/wire";
 import type { GeneratedKeyPair } from "@/lib/protocol/keys";
-import { NOW_MS, PUBLIC_URL, signedRequest, type SignedRequest, type SignedRequestOptions } from "../auth/helpers";
+import { freshDb, NOW_MS, PUBLIC_URL, signedRequest, type SignedRequest, type SignedRequestOptions, type TestDb } from "../auth/helpers";
+import { rejectionOf } from "../helpers/rejection";
 
 export const OPERATOR: AuditActor = { type: "operator", id: "op-test" };
 
@@ -58,15 +60,44 @@ export async function snapshot(db: Db) {
 
 /** The MachineError code a promise rejects with (fails the test if it resolves or throws anything else). */
 export async function machineErrorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof MachineError)) throw new Error(`expected a MachineError, got ${error === null ? "success" : String(error)}`);
+  const error = await rejectionOf(promise, MachineError);
   return { code: error.code, message: error.message };
 }
 
 export async function entriesOf(db: Db, where: Prisma.AuditEntryWhereInput = {}) {
   const rows = await db.auditEntry.findMany({ where, orderBy: { seq: "asc" } });
   return rows.map(entryFromRow);
+}
+
+export interface SharedDb {
+  readonly db: Db;
+  readonly config: TestDb["config"];
+  /** Another client on the same database: a second Console instance. */
+  readonly second: Db;
+}
+
+/** A fresh database for the whole test file (created in beforeAll, removed in afterAll), with a second client on it. */
+export function setUpFreshDb(): SharedDb {
+  let t: TestDb | undefined;
+  let second: Db | undefined;
+  beforeAll(async () => {
+    t = await freshDb();
+    second = t.openSecondClient();
+  });
+  afterAll(() => t?.close());
+  const started = () => {
+    if (!t || !second) throw new Error("the test database is not created yet (use it inside a test or hook)");
+    return { t, second };
+  };
+  return {
+    get db() {
+      return started().t.db;
+    },
+    get config() {
+      return started().t.config;
+    },
+    get second() {
+      return started().second;
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * every transition of the table in lib/machines/lifecycle.ts, one audit entry per change, and
  * request authentication reflecting each change on the very next request, on every instance.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authenticateMachineRequest, type AuthResult } from "@/lib/auth/authenticate-machine";
 import type { Db } from "@/lib/db/client";
 import { writeTransaction } from "@/lib/db/transaction";
@@ -14,16 +14,10 @@ import { machineHasPermission, type Machine, type MachineStatus } from "@/lib/ma
 import { findMachineById, registerMachine } from "@/lib/machines/repository";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { generateKeyPair, type GeneratedKeyPair } from "@/lib/protocol/keys";
-import { freshDb, signedRequest, testDeps, type TestDb } from "../auth/helpers";
-import { enrollRequest, entriesOf, machineErrorOf, newTicket, OPERATOR, snapshot } from "./helpers";
+import { signedRequest, testDeps } from "../auth/helpers";
+import { enrollRequest, entriesOf, machineErrorOf, newTicket, OPERATOR, snapshot, setUpFreshDb } from "./helpers";
 
-let t: TestDb;
-let second: Db;
-beforeAll(async () => {
-  t = await freshDb();
-  second = t.openSecondClient();
-});
-afterAll(() => t.close());
+const t = setUpFreshDb();
 
 const verdict = (r: AuthResult) => (r.ok ? "ok" : r.code);
 let counter = 0;
@@ -191,7 +185,7 @@ describe("authentication follows every change on the very next request", () => {
   it("pending -> key_pending; confirmed -> ok; suspended -> key_suspended; resumed -> ok; revoked -> key_revoked, on both instances", async () => {
     const { key, machine } = await enrolledPending();
     expect(await authOn(t.db, key)).toBe("key_pending");
-    expect(await authOn(second, key)).toBe("key_pending");
+    expect(await authOn(t.second, key)).toBe("key_pending");
     // The refused request burned no nonce and wrote no entry.
     expect(await t.db.auditEntry.count({ where: { type: "machine.request", actorId: key.publicKey.keyId } })).toBe(0);
 
@@ -205,11 +199,11 @@ describe("authentication follows every change on the very next request", () => {
       // Both instances have just accepted (or refused) a request: the key may be remembered.
       const before = await t.db.auditEntry.count();
       // The change is made through the second instance; the first must see it at once.
-      await change(machine.id, action, action === "confirm" ? { fingerprint: machine.fingerprint } : { reason: `${action} now` }, second);
+      await change(machine.id, action, action === "confirm" ? { fingerprint: machine.fingerprint } : { reason: `${action} now` }, t.second);
       const entries = await entriesOf(t.db, { seq: { gte: before } });
       expect(entries.map((e) => [e.type, e.actor.id])).toEqual([[event, OPERATOR.id]]);
       expect(await authOn(t.db, key), `${action} on the first instance`).toBe(expected);
-      expect(await authOn(second, key), `${action} on the second instance`).toBe(expected);
+      expect(await authOn(t.second, key), `${action} on the second instance`).toBe(expected);
     }
   });
 
@@ -248,7 +242,7 @@ describe("a registered key proves possession with its first signed request", () 
     expect(auth.ok && auth.auditSeq).toBe(entries[1]!.seq);
 
     // Later requests: no second activation.
-    expect(await authOn(second, key)).toBe("ok");
+    expect(await authOn(t.second, key)).toBe("ok");
     expect(await t.db.auditEntry.count({ where: { type: MACHINE_EVENTS.activated, subjects: { contains: machine.id } } })).toBe(1);
   });
 

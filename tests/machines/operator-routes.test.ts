@@ -4,7 +4,7 @@
  * (machines.read), and a refused call changes nothing. Route handlers are called directly,
  * with session cookies from the real passkey ceremony.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeTransaction } from "@/lib/db/transaction";
 import { registerMachine } from "@/lib/machines/repository";
 import type { Role } from "@/lib/operators/roles";
@@ -16,31 +16,13 @@ import { POST as actionRoute } from "@/app/api/machines/[id]/[action]/route";
 import { PUT as permissionsRoute } from "@/app/api/machines/[id]/permissions/route";
 import { GET as listTickets, POST as createTicket } from "@/app/api/enrollment-tickets/route";
 import { DELETE as revokeTicket, GET as getTicket } from "@/app/api/enrollment-tickets/[id]/route";
-import type { RouteHandler } from "@/lib/session/route";
-import { consoleRequest, createOperator, ORIGIN, signInCookie, startTestHost, type TestHost, type TestOperator } from "../operators/helpers/host";
+import { ALL_ROLES, ORIGIN, setUpRoleHost } from "../operators/helpers/host";
 import { OPERATOR } from "./helpers";
 
-const ROLES: Role[] = ["admin", "editor", "approver", "auditor"];
 const WRITERS: Role[] = ["admin", "editor"];
 
-let host: TestHost;
-const operators = new Map<Role, TestOperator>();
-const cookies = new Map<Role, string>();
-
-beforeAll(async () => {
-  host = await startTestHost();
-  for (const role of ROLES) {
-    const operator = await createOperator(host.db, `Only ${role}`, [role]);
-    operators.set(role, operator);
-    cookies.set(role, await signInCookie(host.db, operator));
-  }
-}, 60_000);
-afterAll(() => host.close());
-
-function call(handler: RouteHandler, path: string, init: { method?: string; role?: Role; body?: unknown; params?: Record<string, string>; origin?: string | null } = {}) {
-  const request = consoleRequest(path, { method: init.method ?? "GET", cookie: init.role ? cookies.get(init.role) : undefined, body: init.body, origin: init.origin });
-  return handler(request, { params: Promise.resolve(init.params ?? {}) });
-}
+const host = setUpRoleHost();
+const { operators, call } = host;
 
 async function problemCode(response: Response) {
   return `${response.status} ${((await response.json()) as { code: string }).code}`;
@@ -158,7 +140,7 @@ describe.each(["approver", "auditor"] as Role[])("%s may not change machines", (
 });
 
 describe("reading machines", () => {
-  it.each(ROLES)("%s can list and open machines", async (role) => {
+  it.each(ALL_ROLES)("%s can list and open machines", async (role) => {
     const machine = await realMachine(`visible-to-${role}`);
     const list = await call(listMachines, `/api/machines?q=visible-to-${role}`, { role });
     expect(list.status).toBe(200);

@@ -4,7 +4,7 @@
  * retired in the same transaction and refused as key_revoked from the next request on every
  * instance. Every refusal changes nothing. (The route end to end: machine-api.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authenticateMachineRequest, type AuthResult } from "@/lib/auth/authenticate-machine";
 import type { Db } from "@/lib/db/client";
 import { writeTransaction } from "@/lib/db/transaction";
@@ -18,16 +18,10 @@ import { base64UrlEncode, utf8Encode } from "@/lib/protocol/encoding";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { canonicalJson } from "@/lib/protocol/jcs";
 import { generateKeyPair, type GeneratedKeyPair } from "@/lib/protocol/keys";
-import { freshDb, NOW_MS, PUBLIC_URL, signedRequest, testDeps, type TestDb } from "../auth/helpers";
-import { entriesOf, machineErrorOf, OPERATOR, snapshot } from "./helpers";
+import { NOW_MS, PUBLIC_URL, signedRequest, testDeps } from "../auth/helpers";
+import { entriesOf, machineErrorOf, OPERATOR, snapshot, setUpFreshDb } from "./helpers";
 
-let t: TestDb;
-let second: Db;
-beforeAll(async () => {
-  t = await freshDb();
-  second = t.openSecondClient();
-});
-afterAll(() => t.close());
+const t = setUpFreshDb();
 
 const newKey = () => generateKeyPair(nodeEd25519);
 const verdict = (r: AuthResult) => (r.ok ? "ok" : r.code);
@@ -69,7 +63,7 @@ describe("a successful re-key", () => {
     await writeTransaction(t.db, (tx) => setMachinePermissions(tx, OPERATOR, machine.id, ["audit.read"]));
     // Both instances have seen the old key active (and may remember it).
     expect(await authOn(t.db, old)).toBe("ok");
-    expect(await authOn(second, old)).toBe("ok");
+    expect(await authOn(t.second, old)).toBe("ok");
 
     const next = await newKey();
     const statement = keyChangeStatement(PUBLIC_URL, old.publicKey.keyId, next.publicKey.keyId);
@@ -99,9 +93,9 @@ describe("a successful re-key", () => {
 
     // The very next request: the old key is revoked everywhere, the new one works everywhere.
     expect(await authOn(t.db, old)).toBe("key_revoked");
-    expect(await authOn(second, old)).toBe("key_revoked");
+    expect(await authOn(t.second, old)).toBe("key_revoked");
     expect(await authOn(t.db, next)).toBe("ok");
-    expect(await authOn(second, next)).toBe("ok");
+    expect(await authOn(t.second, next)).toBe("ok");
   });
 
   it("twice in a row: both earlier keys are revoked, the machine keeps its identity", async () => {

@@ -6,26 +6,20 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { enrollWithTicket } from "@/lib/machines/enrollment";
 import { isMachineError } from "@/lib/machines/errors";
 import { MACHINE_EVENTS } from "@/lib/machines/events";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { generateKeyPair } from "@/lib/protocol/keys";
-import { freshDb, NOW_MS, testDeps, type TestDb } from "../auth/helpers";
-import { enrollRequest, newTicket } from "./helpers";
+import { NOW_MS, testDeps } from "../auth/helpers";
+import { enrollRequest, newTicket, setUpFreshDb } from "./helpers";
 
 const run = promisify(execFile);
 const WORKER = path.join(import.meta.dirname, "fixtures", "enroll-once.ts");
 
-let t: TestDb;
-let second: Db;
-beforeAll(async () => {
-  t = await freshDb();
-  second = t.openSecondClient();
-});
-afterAll(() => t.close());
+const t = setUpFreshDb();
 
 async function verdict(db: Db, request: Request): Promise<string> {
   try {
@@ -79,7 +73,7 @@ describe("two instances, one ticket", () => {
   it("a ticket used through one instance is refused by the other", async () => {
     const { ticket, record } = await newTicket(t.db, { name: "two-clients" });
     const [a, b] = await Promise.all([generateKeyPair(nodeEd25519), generateKeyPair(nodeEd25519)]);
-    expect(await verdict(second, (await enrollRequest(a, ticket)).make())).toBe("ok");
+    expect(await verdict(t.second, (await enrollRequest(a, ticket)).make())).toBe("ok");
     expect(await verdict(t.db, (await enrollRequest(b, ticket)).make())).toBe("ticket_invalid");
     await expectOneWinner(record.id, [a.publicKey.keyId, b.publicKey.keyId]);
   });

@@ -9,6 +9,7 @@ import { writeTransaction } from "@/lib/db/transaction";
 import { policyName } from "@/lib/policies/store/api";
 import { PolicyError } from "@/lib/policies/store/errors";
 import { createPolicy, discardDraft, findPolicy, publishPolicy, saveDraft } from "@/lib/policies/store/repository";
+import { rejectionOf } from "../helpers/rejection";
 import { createOperator, startTestHost, type TestHost, type TestOperator } from "../operators/helpers/host";
 import { doc, errorCode, publishedPolicy, rule, snapshot } from "./helpers";
 
@@ -25,15 +26,7 @@ afterAll(() => host.close());
 const as = (op: TestOperator) => ({ type: "operator" as const, id: op.id });
 const tx = <T>(work: Parameters<typeof writeTransaction<T>>[1]) => writeTransaction(host.db, work);
 
-async function refused(promise: Promise<unknown>): Promise<PolicyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PolicyError) return error;
-    throw error;
-  }
-  throw new Error("expected a PolicyError, but the call succeeded");
-}
+const refused = (promise: Promise<unknown>) => rejectionOf(promise, PolicyError);
 
 async function fresh(name: string) {
   const policy = await tx((t) => createPolicy(t, as(alice), { name }));

@@ -6,6 +6,7 @@ import { writeTransaction } from "@/lib/db/transaction";
 import type { PolicyDocument, PolicyRule } from "@/lib/policies";
 import { PolicyError } from "@/lib/policies/store/errors";
 import { createPolicy, publishPolicy } from "@/lib/policies/store/repository";
+import { rejectionOf } from "../helpers/rejection";
 
 export const ACTOR: AuditActor = { type: "operator", id: "op-store-test" };
 
@@ -26,13 +27,7 @@ export async function publishedPolicy(db: Db, document: PolicyDocument, note = "
 
 /** The code of the PolicyError a promise rejects with. */
 export async function errorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PolicyError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a PolicyError, but the call succeeded");
+  return (await rejectionOf(promise, PolicyError)).code;
 }
 
 export async function snapshot(db: Db) {

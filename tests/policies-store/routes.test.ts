@@ -4,7 +4,7 @@
  * (policies.write); approver and auditor may only read, and a refused call changes nothing;
  * cross-origin writes are refused. Also the exact response shapes the Console relies on.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeTransaction } from "@/lib/db/transaction";
 import { registerMachine } from "@/lib/machines/repository";
 import type { Role } from "@/lib/operators/roles";
@@ -21,31 +21,14 @@ import { POST as impactRoute } from "@/app/api/policies/[id]/impact/route";
 import { GET as versionRoute } from "@/app/api/policies/[id]/versions/[version]/route";
 import { GET as suggestionsRoute } from "@/app/api/policies/suggestions/route";
 import { GET as applicableRoute } from "@/app/api/policies/applicable/route";
-import { consoleRequest, createOperator, signInCookie, startTestHost, type TestHost, type TestOperator } from "../operators/helpers/host";
+import { setUpRoleHost } from "../operators/helpers/host";
 import { ACTOR, doc, rule, snapshot } from "./helpers";
 
-const ROLES: Role[] = ["admin", "editor", "approver", "auditor"];
 const WRITERS: Role[] = ["admin", "editor"];
 const READERS: Role[] = ["approver", "auditor"];
 
-let host: TestHost;
-const operators = new Map<Role, TestOperator>();
-const cookies = new Map<Role, string>();
-
-beforeAll(async () => {
-  host = await startTestHost();
-  for (const role of ROLES) {
-    const operator = await createOperator(host.db, `Only ${role}`, [role]);
-    operators.set(role, operator);
-    cookies.set(role, await signInCookie(host.db, operator));
-  }
-}, 60_000);
-afterAll(() => host.close());
-
-function call(handler: RouteHandler, path: string, init: { method?: string; role?: Role; body?: unknown; params?: Record<string, string>; origin?: string | null } = {}) {
-  const request = consoleRequest(path, { method: init.method ?? "GET", cookie: init.role ? cookies.get(init.role) : undefined, body: init.body, origin: init.origin });
-  return handler(request, { params: Promise.resolve(init.params ?? {}) });
-}
+const host = setUpRoleHost();
+const { operators, call } = host;
 
 async function body<T>(response: Response): Promise<T> {
   return (await response.json()) as T;

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import { prepareDatabase } from "@/lib/db/prepare";
@@ -15,6 +16,7 @@ import { completeRegistration, startRegistration } from "@/lib/operators/registr
 import type { Role } from "@/lib/operators/roles";
 import { signInWithPasskey, startSignIn } from "@/lib/operators/sign-in";
 import { webContext } from "@/lib/session/context";
+import type { RouteHandler } from "@/lib/session/route";
 import { SoftAuthenticator } from "./soft-authenticator";
 
 export const ORIGIN = "http://localhost:3999";
@@ -88,4 +90,47 @@ export async function countRows(db: Db) {
     db.team.count(),
   ]);
   return { operators, passkeys, usedOrRevokedInvitations: invitations, sessions, audit, teams };
+}
+
+export const ALL_ROLES: Role[] = ["admin", "editor", "approver", "auditor"];
+
+export type CallInit = { method?: string; role?: Role; body?: unknown; params?: Record<string, string>; origin?: string | null };
+
+export interface RoleHost {
+  /** The host's database (available once the file's beforeAll has run). */
+  readonly db: Db;
+  /** One operator per role, named `Only <role>`, each with only that role. */
+  readonly operators: Map<Role, TestOperator>;
+  /** Calls a route handler as the Console's page would, signed in as `init.role` (or anonymous). */
+  call(handler: RouteHandler, path: string, init?: CallInit): Promise<Response>;
+}
+
+/**
+ * For a test file of Console route handlers: a throwaway host for the whole file with one
+ * signed-in operator per role (created in beforeAll, closed in afterAll).
+ */
+export function setUpRoleHost(roles: Role[] = ALL_ROLES): RoleHost {
+  let host: TestHost | undefined;
+  const operators = new Map<Role, TestOperator>();
+  const cookies = new Map<Role, string>();
+  beforeAll(async () => {
+    host = await startTestHost();
+    for (const role of roles) {
+      const operator = await createOperator(host.db, `Only ${role}`, [role]);
+      operators.set(role, operator);
+      cookies.set(role, await signInCookie(host.db, operator));
+    }
+  }, 60_000);
+  afterAll(() => host?.close());
+  return {
+    get db() {
+      if (!host) throw new Error("the test host is not started yet (use it inside a test or hook)");
+      return host.db;
+    },
+    operators,
+    async call(handler, path, init = {}) {
+      const request = consoleRequest(path, { method: init.method ?? "GET", cookie: init.role ? cookies.get(init.role) : undefined, body: init.body, origin: init.origin });
+      return handler(request, { params: Promise.resolve(init.params ?? {}) });
+    },
+  };
 }
