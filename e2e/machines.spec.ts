@@ -5,16 +5,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { AUDITOR_STATE, collectPageErrors, createMachine, EDITOR_NAME, EDITOR_STATE, ensureMachineOperators, newKey, pteri } from "./helpers/machines";
+import { expectNoSeriousA11yViolations, failOnPageErrors, screenshotter } from "./helpers/page-checks";
 
 test.describe.configure({ mode: "serial" });
 test.use({ storageState: EDITOR_STATE });
 
 const SCREENS = process.env.PTERI_E2E_SCREENSHOTS ?? path.join(os.tmpdir(), "pteri-machines-screens");
 const keysDir = path.join(process.env.PTERI_E2E_DATA_DIR ?? os.tmpdir(), "e2e-machine-keys");
-let pageErrors: () => string[] = () => [];
 
 test.beforeAll(async ({ browser }) => {
   await ensureMachineOperators(browser);
@@ -22,29 +21,8 @@ test.beforeAll(async ({ browser }) => {
   fs.mkdirSync(keysDir, { recursive: true });
 });
 
-test.beforeEach(({ page }) => {
-  pageErrors = collectPageErrors(page);
-});
-
-test.afterEach(() => {
-  expect(pageErrors(), "console errors on the page").toEqual([]);
-});
-
-/** The same view in light and dark, for people to look at. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(SCREENS, `${name}-${scheme}.png`), fullPage: true, animations: "disabled" });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
-
-async function expectNoSeriousA11yViolations(page: Page, include?: string): Promise<void> {
-  let axe = new AxeBuilder({ page });
-  if (include) axe = axe.include(include);
-  const violations = (await axe.analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
+failOnPageErrors();
+const screenshots = screenshotter(SCREENS);
 
 function rows(page: Page): Locator {
   return page.getByRole("table", { name: "Machines" }).locator("tbody tr");

@@ -112,7 +112,12 @@ export function useMachineMutation<I, O>(run: (input: I) => Promise<O>, invalida
   const client = useQueryClient();
   return useMutation({
     mutationFn: run,
-    onSuccess: () => Promise.all(invalidate.map((queryKey) => client.invalidateQueries({ queryKey }))),
+    // Not awaited: an awaited refetch would land first, and when it removes the form that
+    // called mutate (a revoked machine has no actions), that call's own onSuccess (the
+    // announcement) would never run. The caller's onSuccess runs first; the refetch follows.
+    onSuccess: () => {
+      for (const queryKey of invalidate) void client.invalidateQueries({ queryKey });
+    },
   });
 }
 

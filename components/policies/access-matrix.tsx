@@ -31,6 +31,12 @@ function Cell({ label, kind }: { label: string; kind: DecisionKind | null }) {
   );
 }
 
+/** The machine picked in the simulator leads, so the one being examined is always a row. */
+function pinnedFirst(machines: readonly MachineView[], pinnedId: string): readonly MachineView[] {
+  const pinned = machines.find((m) => m.id === pinnedId);
+  return pinned ? [pinned, ...machines.filter((m) => m !== pinned)] : machines;
+}
+
 export function AccessMatrix({
   document,
   draft,
@@ -54,7 +60,9 @@ export function AccessMatrix({
   const selectors = asArray(asObject(asObject(document).targets).tagSelectors).map(asStrings).filter((s) => s.length > 0);
   const rows: { key: string; label: string; machine: { id: string; tags: string[] } }[] =
     machines.length > 0
-      ? machines.slice(0, MAX_ROWS).map((m) => ({ key: m.id, label: m.name, machine: { id: m.id, tags: m.tags } }))
+      ? pinnedFirst(machines, sim.machineId)
+          .slice(0, MAX_ROWS)
+          .map((m) => ({ key: m.id, label: m.name, machine: { id: m.id, tags: m.tags } }))
       : selectors.slice(0, MAX_ROWS).map((tags, i) => ({ key: `sel-${i}`, label: `tags ${tags.join(" + ")}`, machine: { id: `selector-${i}`, tags } }));
   if (actions.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">Add an action to a rule to see who may do what.</p>;
   if (rows.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No machines are enrolled and the policy has no tag selectors: nothing to show yet.</p>;
@@ -65,7 +73,7 @@ export function AccessMatrix({
       <table className="min-w-full border-collapse text-sm" aria-label="Effective access">
         <caption className="mb-2 text-left text-xs text-zinc-600 dark:text-zinc-400">
           {showsPublished ? "Each cell: the published version’s decision" : "Each cell: the draft’s decision and the published version’s"}, for resource <span className="font-mono">{sim.resource || "(empty)"}</span> with the simulator&apos;s parameters, time and source address.
-          {machines.length > MAX_ROWS ? ` First ${MAX_ROWS} machines.` : ""}
+          {machines.length > MAX_ROWS ? ` ${MAX_ROWS} machines: the one picked in the simulator, then the first others.` : ""}
         </caption>
         <thead>
           <tr>
