@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorMessage, Loading } from "../ui/alert";
+import { BackLink } from "../ui/back-link";
 import { Button } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
 import { SubmitButton } from "../ui/form-actions";
@@ -30,11 +31,7 @@ export function MachineDetail({ id, initialName, canWrite }: { id: string; initi
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/machines" className="text-indigo-700 hover:underline dark:text-indigo-300">
-          ← Machines
-        </Link>
-      </p>
+      <BackLink href="/machines">Machines</BackLink>
       <PageHeader
         title={name}
         description={machine?.description || undefined}

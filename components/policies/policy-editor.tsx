@@ -21,11 +21,11 @@
  * saved meanwhile is refused (409 conflict) and the editor offers to load their version or to
  * overwrite it with this one. Nothing is overwritten silently.
  */
-import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { validatePolicy, type PolicyIssue } from "@/lib/policies";
 import { ErrorMessage, Loading } from "../ui/alert";
+import { BackLink } from "../ui/back-link";
 import { Button } from "../ui/button";
 import { ConfirmButton } from "../ui/confirm-button";
 import { PageHeader } from "../ui/page-header";
@@ -61,11 +61,7 @@ export function PolicyEditor({ id, canWrite }: { id: string; canWrite: boolean }
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/policies" className="text-indigo-700 hover:underline dark:text-indigo-300">
-          ← Policies
-        </Link>
-      </p>
+      <BackLink href="/policies">Policies</BackLink>
       {detail.isPending ? <Loading label="Loading the policy…" /> : null}
       {detail.isError && !detail.data ? (
         <div className="space-y-3">
