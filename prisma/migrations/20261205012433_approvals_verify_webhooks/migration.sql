@@ -53,41 +53,10 @@ CREATE TABLE "WebhookDelivery" (
     CONSTRAINT "WebhookDelivery_endpointId_fkey" FOREIGN KEY ("endpointId") REFERENCES "WebhookEndpoint" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
--- RedefineTables
-PRAGMA defer_foreign_keys=ON;
-PRAGMA foreign_keys=OFF;
-CREATE TABLE "new_Machine" (
-    "id" TEXT NOT NULL PRIMARY KEY,
-    "name" TEXT NOT NULL,
-    "description" TEXT NOT NULL DEFAULT '',
-    "keyId" TEXT NOT NULL,
-    "publicJwk" TEXT NOT NULL,
-    "status" TEXT NOT NULL DEFAULT 'active',
-    "statusReason" TEXT,
-    "activation" TEXT,
-    "tags" TEXT NOT NULL DEFAULT '[]',
-    "owner" TEXT NOT NULL DEFAULT '',
-    "environment" TEXT NOT NULL DEFAULT '',
-    "permissions" TEXT NOT NULL DEFAULT '[]',
-    "verifyAudiences" TEXT NOT NULL DEFAULT '[]',
-    "enrolledByType" TEXT NOT NULL DEFAULT 'host',
-    "enrolledById" TEXT NOT NULL DEFAULT '',
-    "ticketId" TEXT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "activatedAt" DATETIME,
-    "lastSeenAt" DATETIME
-);
-INSERT INTO "new_Machine" ("activatedAt", "activation", "createdAt", "description", "enrolledById", "enrolledByType", "environment", "id", "keyId", "lastSeenAt", "name", "owner", "permissions", "publicJwk", "status", "statusReason", "tags", "ticketId") SELECT "activatedAt", "activation", "createdAt", "description", "enrolledById", "enrolledByType", "environment", "id", "keyId", "lastSeenAt", "name", "owner", "permissions", "publicJwk", "status", "statusReason", "tags", "ticketId" FROM "Machine";
-DROP TABLE "Machine";
-ALTER TABLE "new_Machine" RENAME TO "Machine";
-CREATE UNIQUE INDEX "Machine_keyId_key" ON "Machine"("keyId");
-CREATE INDEX "Machine_status_idx" ON "Machine"("status");
-CREATE INDEX "Machine_name_idx" ON "Machine"("name");
-CREATE INDEX "Machine_environment_idx" ON "Machine"("environment");
-CREATE INDEX "Machine_lastSeenAt_idx" ON "Machine"("lastSeenAt");
-CREATE INDEX "Machine_createdAt_idx" ON "Machine"("createdAt");
-PRAGMA foreign_keys=ON;
-PRAGMA defer_foreign_keys=OFF;
+-- AlterTable
+-- Added in place, not by redefining the table: a redefinition would drop the trigger that
+-- refuses to delete machines (20261204224156_machine_lifecycle).
+ALTER TABLE "Machine" ADD COLUMN "verifyAudiences" TEXT NOT NULL DEFAULT '[]';
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Approval_challenge_key" ON "Approval"("challenge");
