@@ -60,7 +60,7 @@ function machineOf(key: GeneratedKeyPair, i: number): Machine {
   return {
     id: `cmbench${String(i).padStart(18, "0")}`, name: `worker-${i}`, description: "", keyId, fingerprint: fingerprint(keyId),
     publicJwk: key.publicKey.jwk, status: "active", statusReason: null, activation: null, tags: ["bench"], owner: "", environment: "",
-    permissions: [], enrolledBy: { type: "host", id: "bench" }, ticketId: null, createdAt: new Date(0), activatedAt: new Date(0), lastSeenAt: null,
+    permissions: [], verifyAudiences: [], enrolledBy: { type: "host", id: "bench" }, ticketId: null, createdAt: new Date(0), activatedAt: new Date(0), lastSeenAt: null,
   };
 }
 

@@ -9,6 +9,7 @@ import { Button } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
 import { SubmitButton } from "../ui/form-actions";
 import { PageHeader } from "../ui/page-header";
+import { TextAreaField } from "../ui/field";
 import { Section } from "../ui/section";
 import { describeActor, formatAbsolute } from "./format";
 import { PermissionCheckboxes } from "./form-fields";
@@ -75,7 +76,7 @@ export function MachineDetail({ id, initialName, canWrite }: { id: string; initi
           <IdentitySection machine={machine} />
           <DetailsSection machine={machine} now={now} />
           <PermissionsSection
-            key={machine.permissions.join(",")}
+            key={`${machine.permissions.join(",")} ${machine.verifyAudiences.join(",")}`}
             machine={machine}
             canWrite={canWrite}
             onSaved={(updated) => {
@@ -204,11 +205,16 @@ function DetailsSection({ machine, now }: { machine: MachineView; now: number })
   );
 }
 
+/** One audience per line, blank lines ignored: what the text area holds. */
+const audienceLines = (text: string) => text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+
 function PermissionsSection({ machine, canWrite, onSaved }: { machine: MachineView; canWrite: boolean; onSaved: (machine: MachineView) => void }) {
   const [selected, setSelected] = useState<string[]>(machine.permissions);
+  const [audiences, setAudiences] = useState(machine.verifyAudiences.join("\n"));
   const save = useMachineMutation(setPermissionsCall);
   const editable = canWrite && machine.status !== "revoked";
-  const changed = [...selected].sort().join(",") !== [...machine.permissions].sort().join(",");
+  const verifies = selected.includes("intents.verify");
+  const changed = [...selected].sort().join(",") !== [...machine.permissions].sort().join(",") || (verifies && audienceLines(audiences).join("\n") !== machine.verifyAudiences.join("\n"));
   return (
     <Section title="Machine permissions" description="What this machine may do on PTERI's own API, with its signed requests. None by default.">
       {editable ? (
@@ -216,10 +222,21 @@ function PermissionsSection({ machine, canWrite, onSaved }: { machine: MachineVi
           className="space-y-3"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate({ id: machine.id, permissions: selected }, { onSuccess: (r) => onSaved(r.machine) });
+            save.mutate({ id: machine.id, permissions: selected, verifyAudiences: verifies ? audienceLines(audiences) : [] }, { onSuccess: (r) => onSaved(r.machine) });
           }}
         >
           <PermissionCheckboxes legend={`Permissions of ${machine.name}`} selected={selected} onChange={setSelected} />
+          {verifies ? (
+            <TextAreaField
+              label="Audiences it verifies intents for"
+              hint="One resource service base URL per line, e.g. https://payments.internal.example (at most 20). It may verify only intents whose audience is listed here."
+              value={audiences}
+              onChange={(e) => setAudiences(e.target.value)}
+              rows={3}
+              spellCheck={false}
+              inputClassName="font-mono text-xs"
+            />
+          ) : null}
           <ErrorMessage>{save.error?.message}</ErrorMessage>
           <SubmitButton pending={save.isPending} pendingLabel="Saving…" disabled={!changed}>
             Save permissions
@@ -232,6 +249,11 @@ function PermissionsSection({ machine, canWrite, onSaved }: { machine: MachineVi
           {machine.permissions.map((p) => (
             <li key={p}>
               <span className="font-mono text-xs">{p}</span>
+              {p === "intents.verify" ? (
+                <span className="block pl-5 text-xs text-zinc-600 dark:text-zinc-400">
+                  for {machine.verifyAudiences.length ? <span className="break-all font-mono">{machine.verifyAudiences.join(", ")}</span> : "no audience yet (it can verify nothing)"}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -154,5 +154,8 @@ export const lifecycleCall = (input: { id: string; action: LifecycleAction; reas
     method: "POST",
     body: input.action === "confirm" ? { fingerprint: input.fingerprint, reason: input.reason || undefined } : { reason: input.reason },
   });
-export const setPermissionsCall = (input: { id: string; permissions: string[] }) =>
-  apiFetch<{ machine: MachineView }>(machinePath(input.id, "permissions"), { method: "PUT", body: { permissions: input.permissions } });
+export const setPermissionsCall = (input: { id: string; permissions: string[]; verifyAudiences?: string[] }) =>
+  apiFetch<{ machine: MachineView }>(machinePath(input.id, "permissions"), {
+    method: "PUT",
+    body: { permissions: input.permissions, ...(input.verifyAudiences ? { verifyAudiences: input.verifyAudiences } : {}) },
+  });

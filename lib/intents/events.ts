@@ -2,4 +2,8 @@
 export const INTENT_EVENTS = {
   submitted: "intent.submitted",
   expired: "intent.expired",
+  /** POST /api/v1/verify answered allow: the intent was executed (once). */
+  executed: "intent.executed",
+  /** POST /api/v1/verify answered deny, with its reason. */
+  executionRefused: "intent.execution_refused",
 } as const;

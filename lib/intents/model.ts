@@ -79,6 +79,10 @@ export interface IntentRecord {
   createdAt: Date;
   decidedAt: Date;
   executedAt: Date | null;
+  /** The resource service (machine id) whose verification executed it. */
+  executedBy: string | null;
+  /** Audit seq of its `intent.executed` entry. */
+  executionSeq: number | null;
   submissionSeq: number;
 }
 
@@ -106,6 +110,8 @@ export function intentFromRow(row: IntentRow): IntentRecord {
     createdAt: row.createdAt,
     decidedAt: row.decidedAt,
     executedAt: row.executedAt,
+    executedBy: row.executedBy,
+    executionSeq: row.executionSeq,
     submissionSeq: row.submissionSeq,
   };
 }
@@ -115,8 +121,11 @@ export function isPastExpiry(intent: { status: string; expiresAt: Date }, now: D
   return (EXPIRING_STATUSES as readonly string[]).includes(intent.status) && intent.expiresAt.getTime() <= now.getTime();
 }
 
-/** What POST and GET /api/v1/intents… answer. */
-export function intentAnswer(intent: IntentRecord): IntentAnswer {
+/**
+ * What POST and GET /api/v1/intents… answer. `approvalsReceived`: how many operators approved
+ * it so far (lib/approvals/read.ts approvalsReceived), for an intent that needs approval.
+ */
+export function intentAnswer(intent: IntentRecord, approvalsReceived = 0): IntentAnswer {
   const d = intent.decision;
   const answer: IntentAnswer = {
     id: intent.id,
@@ -127,6 +136,6 @@ export function intentAnswer(intent: IntentRecord): IntentAnswer {
     expiresAt: intent.status === "denied" ? null : intent.expiresAt.toISOString(),
     createdAt: intent.createdAt.toISOString(),
   };
-  if (intent.obligation) answer.approvals = { required: intent.obligation.requirements.reduce((n, r) => n + r.approvers, 0), received: 0 };
+  if (intent.obligation) answer.approvals = { required: intent.obligation.requirements.reduce((n, r) => n + r.approvers, 0), received: approvalsReceived };
   return answer;
 }

@@ -16,7 +16,7 @@ import { MachineError } from "./errors";
 import { MACHINE_EVENTS } from "./events";
 import { machineFromRow, type Machine, type MachineStatus } from "./model";
 import { requireMachine } from "./repository";
-import { validatePermissions, validateReason } from "./validate";
+import { validatePermissions, validateReason, validateVerifyAudiences } from "./validate";
 
 interface Transition {
   from: readonly MachineStatus[];
@@ -104,19 +104,29 @@ export async function changeMachineStatus(tx: WriteTx, actor: AuditActor, id: st
   return changed;
 }
 
-/** Sets the machine's permissions on PTERI's own API (none by default). */
-export async function setMachinePermissions(tx: WriteTx, actor: AuditActor, id: string, raw: unknown, now = new Date()): Promise<Machine> {
-  const permissions = validatePermissions(raw);
+/**
+ * Sets the machine's permissions on PTERI's own API (none by default). `grant` is the list of
+ * permissions, or `{ permissions, verifyAudiences }`: with intents.verify, the audiences whose
+ * intents it may verify (absent: unchanged). Without intents.verify the audiences are cleared,
+ * so a dormant list can never come back to life when the permission is granted again later.
+ */
+export async function setMachinePermissions(tx: WriteTx, actor: AuditActor, id: string, grant: unknown, now = new Date()): Promise<Machine> {
+  const asObject = grant !== null && typeof grant === "object" && !Array.isArray(grant) ? (grant as { permissions?: unknown; verifyAudiences?: unknown }) : null;
+  // In the object form the list is required: an object without it is not a grant of nothing.
+  const permissions = validatePermissions(asObject ? (asObject.permissions ?? null) : grant);
   const machine = await requireMachine(tx, id);
+  const requested = asObject?.verifyAudiences === undefined ? machine.verifyAudiences : validateVerifyAudiences(asObject.verifyAudiences);
+  const audiences = permissions.includes("intents.verify") ? requested : [];
   if (machine.status === "revoked") throw new MachineError("machine_state", `Machine "${machine.name}" is revoked; its permissions can no longer change.`);
-  if (permissions.join() === machine.permissions.join()) return machine;
-  const row = await tx.machine.update({ where: { id }, data: { permissions: JSON.stringify(permissions) } });
+  if (permissions.join() === machine.permissions.join() && audiences.join("\n") === machine.verifyAudiences.join("\n")) return machine;
+  const row = await tx.machine.update({ where: { id }, data: { permissions: JSON.stringify(permissions), verifyAudiences: JSON.stringify(audiences) } });
+  const verifies = audiences.length ? `; verifies intents for ${audiences.join(", ")}` : "";
   await recordAuditEvent(tx, {
     type: MACHINE_EVENTS.permissionsChanged,
     actor,
     subjects: { machine: id },
-    summary: `Machine "${machine.name}" permissions set to ${permissions.length ? permissions.join(", ") : "none"}.`,
-    evidence: { machineId: id, keyId: machine.keyId, before: machine.permissions, after: permissions },
+    summary: `Machine "${machine.name}" permissions set to ${permissions.length ? permissions.join(", ") : "none"}${verifies}.`,
+    evidence: { machineId: id, keyId: machine.keyId, before: machine.permissions, after: permissions, verifyAudiences: { before: machine.verifyAudiences, after: audiences } },
     time: now,
   });
   return machineFromRow(row);

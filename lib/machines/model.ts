@@ -36,6 +36,8 @@ export interface Machine {
   owner: string;
   environment: string;
   permissions: MachinePermission[];
+  /** With intents.verify: the audiences (resource service base URLs) whose intents it may verify. */
+  verifyAudiences: string[];
   enrolledBy: AuditActor;
   ticketId: string | null;
   createdAt: Date;
@@ -76,6 +78,7 @@ export function machineFromRow(row: MachineRow): Machine {
     environment: row.environment,
     // Unknown names (from a newer version, or hand-edited) grant nothing.
     permissions: parseStringArray(row.permissions).filter(isMachinePermission),
+    verifyAudiences: parseStringArray(row.verifyAudiences),
     enrolledBy: { type: ACTOR_TYPES.has(row.enrolledByType) ? (row.enrolledByType as AuditActor["type"]) : "system", id: row.enrolledById },
     ticketId: row.ticketId,
     createdAt: row.createdAt,

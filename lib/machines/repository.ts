@@ -18,7 +18,7 @@ type Reader = Pick<Tx, "machine" | "$queryRaw">;
 
 // Every column, named: the raw queries below return rows shaped exactly like Prisma's.
 export const MACHINE_COLUMNS = Prisma.raw(`"id", "name", "description", "keyId", "publicJwk", "status", "statusReason", "activation", "tags", "owner",
-  "environment", "permissions", "enrolledByType", "enrolledById", "ticketId", "createdAt", "activatedAt", "lastSeenAt"`);
+  "environment", "permissions", "verifyAudiences", "enrolledByType", "enrolledById", "ticketId", "createdAt", "activatedAt", "lastSeenAt"`);
 
 /**
  * The machine enrolled under `keyId` (its current key), whatever its status (callers decide

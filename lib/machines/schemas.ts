@@ -32,4 +32,6 @@ export const machineActionSchema = z.object({
 
 export const machinePermissionsSchema = z.object({
   permissions: z.array(z.string()),
+  /** Absent: unchanged. */
+  verifyAudiences: z.array(z.string()).max(100).optional(),
 });

@@ -1,6 +1,6 @@
 /** Input rules for machine records; each failure is a MachineError naming what to fix. */
 import { MachineError } from "./errors";
-import { isMachinePermission, MACHINE_PERMISSIONS, type MachinePermission } from "./wire";
+import { isMachinePermission, MACHINE_PERMISSIONS, MAX_VERIFY_AUDIENCES, normalizeAudience, type MachinePermission } from "./wire";
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_TAGS = 32;
@@ -65,6 +65,23 @@ export function validatePermissions(raw: unknown): MachinePermission[] {
   }
   // Stored in catalog order, so equal sets compare equal.
   return MACHINE_PERMISSIONS.filter((p) => raw.includes(p));
+}
+
+/** The audiences whose intents a resource service may verify: normalized, without duplicates, in the order given. */
+export function validateVerifyAudiences(raw: unknown): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new MachineError("permission_invalid", "Audiences must be a list of URLs.");
+  const audiences: string[] = [];
+  for (const item of raw) {
+    const audience = typeof item === "string" ? normalizeAudience(item) : null;
+    if (audience === null) {
+      throw new MachineError("permission_invalid", `Audience ${JSON.stringify(String(item).slice(0, 80))} is not an absolute http(s) URL without credentials or fragment, like https://payments.internal.example.`);
+    }
+    if (audience.length > 512) throw new MachineError("permission_invalid", "An audience URL is at most 512 characters.");
+    if (!audiences.includes(audience)) audiences.push(audience);
+  }
+  if (audiences.length > MAX_VERIFY_AUDIENCES) throw new MachineError("permission_invalid", `A machine verifies intents for at most ${MAX_VERIFY_AUDIENCES} audiences.`);
+  return audiences;
 }
 
 /** Everything an operator (or a ticket) says about a new machine, validated at once. */

@@ -79,6 +79,26 @@ export const MACHINE_PERMISSION_DESCRIPTIONS: Record<MachinePermission, string> 
   "audit.read": "Export the audit log through the signed API.",
 };
 
+/** A resource service verifying intents (intents.verify) may do so only for the audiences it is granted, at most this many. */
+export const MAX_VERIFY_AUDIENCES = 20;
+
+/**
+ * An audience (a resource service's base URL) in the one form it is stored and compared in:
+ * the URL's href, without the "/" a bare origin gains (https://svc.example, not
+ * https://svc.example/), as the SDK writes it into intents. null when it is not an absolute
+ * http(s) URL without credentials or fragment.
+ */
+export function normalizeAudience(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password || url.hash || text.includes("#")) return null;
+  return url.pathname === "/" && !url.search ? url.href.slice(0, -1) : url.href;
+}
+
 export function isMachinePermission(value: unknown): value is MachinePermission {
   return typeof value === "string" && (MACHINE_PERMISSIONS as readonly string[]).includes(value);
 }

@@ -54,7 +54,7 @@ export type IncomingVerifyResult<K extends ResolvedKey = ResolvedKey> = Incoming
 
 let sharedStore: NonceStore | undefined;
 
-function checkedOrigin(publicUrl: string | URL): string {
+export function checkedOrigin(publicUrl: string | URL): string {
   let url: URL;
   try {
     url = new URL(publicUrl);
@@ -69,7 +69,7 @@ function checkedOrigin(publicUrl: string | URL): string {
 }
 
 /** Scheme and authority from the configured public URL; path and query exactly as received. */
-function rebuildTarget(origin: string, requestUrl: string): string | null {
+export function rebuildTarget(origin: string, requestUrl: string): string | null {
   if (requestUrl.startsWith("/")) return origin + requestUrl; // origin-form, e.g. node:http's req.url
   try {
     const url = new URL(requestUrl); // absolute form, e.g. a Fetch API Request

@@ -13,6 +13,9 @@
  * GETs answer 503 or drop the connection; `restart` closes the server and listens again on
  * the same port. Any request under /svc/ acts as the resource service executing an intent: the
  * signature must cover the pteri-intent header, and the request must be the committed one.
+ * POST /api/v1/verify (for machines with intents.verify) decides a forwarded execution the way
+ * lib/intents/verify.ts does, in short: signature (pteri-intent covered), body digest, the
+ * signer's intent, the committed request, status; allow marks it executed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -30,6 +33,7 @@ import {
 import { nodeEd25519 } from "../../protocol/ed25519-node";
 import { AUDIT_EXPORT_PATH, ENROLL_PATH, keyChangeMessage, keyChangeStatement, REKEY_PATH, TICKET_PREFIX } from "../../machines/wire";
 import { INTENT_HEADER, INTENTS_PATH, intentDocumentSchema, intentHash, type IntentAnswer, type IntentDocument, type IntentStatus } from "../../intents/wire";
+import { VERIFY_PATH, verifyBodySchema, type VerifyAnswer, type VerifyBody, type VerifyDenyReason } from "../../intents/verify-wire";
 
 export type FakeMachine = { id: string; name: string; keyId: string; publicKey: Uint8Array; status: string; permissions: string[]; tags: string[] };
 
@@ -58,6 +62,8 @@ export type FakeConsole = {
   intents: Map<string, FakeIntent>;
   /** How a new intent is decided (default: pending, needing 2 approvals). */
   intentPolicy: (doc: IntentDocument) => IntentStatus;
+  /** Every POST /api/v1/verify answer, in order. */
+  verifications: VerifyAnswer[];
   /** Changes an intent's status (as an approval, rejection or expiry would); wakes long polls. */
   decide(id: string, status: IntentStatus): void;
   /** The next GET requests under /api/v1/intents fail like an unhealthy server: "503" answers 503, "drop" closes the connection. */
@@ -125,6 +131,7 @@ export async function startFakeConsole(): Promise<FakeConsole> {
     exportBody: "",
     intents,
     intentPolicy: () => "pending",
+    verifications: [],
     decide(id, status) {
       const intent = intents.get(id);
       if (!intent) throw new Error(`no intent ${id}`);
@@ -222,6 +229,36 @@ export async function startFakeConsole(): Promise<FakeConsole> {
     return send(res, Response.json({ executed: id }));
   }
 
+  /** POST /api/v1/verify: the forwarded execution, decided. */
+  async function verifyForwarded(body: VerifyBody): Promise<VerifyAnswer> {
+    const seq = fake.verifications.length + 1;
+    const view = (i: FakeIntent) => ({ id: i.answer.id, hash: i.answer.hash, action: i.doc.action, resource: i.doc.resource, params: i.doc.params, machineId: i.machineId });
+    const deny = (reason: VerifyDenyReason, message: string, intent: FakeIntent | null = null): VerifyAnswer => ({ decision: "deny", reason, message, intent: intent ? view(intent) : null, auditSeq: seq });
+    const { method, targetUri, headers } = body.request;
+    const result = await verifyRequest(
+      { method, targetUri, headers, body: body.bodyDigest === null ? new Uint8Array() : new Uint8Array(1) },
+      {
+        backend: nodeEd25519,
+        policy: { ...PTERI_SIGNATURE_RULES, requiredComponents: [...PTERI_SIGNATURE_RULES.requiredComponents, INTENT_HEADER], now: () => Date.now() / 1000, checkNonce: () => true },
+        resolveKey: (keyId) => {
+          const m = byKey.get(keyId);
+          return m ? { publicKey: m.publicKey } : null;
+        },
+      },
+    );
+    if (!result.ok) return deny(result.code === "component_missing" ? "components_missing" : "signature_invalid", result.message);
+    const digest = headers["content-digest"] ?? null;
+    if (digest !== body.bodyDigest) return deny("body_mismatch", "The body does not match its Content-Digest.");
+    const intent = intents.get(headers[INTENT_HEADER] ?? "");
+    if (!intent || intent.machineId !== byKey.get(result.keyId)?.id) return deny("intent_unknown", "No such intent for this machine.");
+    const committed = intent.doc.execute;
+    if (committed.method !== method || committed.targetUri !== targetUri || committed.contentDigest !== digest) return { ...deny("request_mismatch", "Not the committed request.", intent), mismatch: committed.method !== method ? "method" : committed.targetUri !== targetUri ? "target" : "digest" };
+    if (intent.answer.status === "executed") return deny("intent_executed", "Already executed.", intent);
+    if (intent.answer.status !== "allowed" && intent.answer.status !== "approved") return deny("intent_not_approved", `The intent is ${intent.answer.status}.`, intent);
+    fake.decide(intent.answer.id, "executed");
+    return { decision: "allow", reason: "allowed", message: "Executed.", intent: view(intent), auditSeq: seq };
+  }
+
   /** Signature and digest check; `enrollKey` is the key a signed enrollment must be made with. */
   async function verify(req: IncomingMessage, body: Uint8Array, enrollKey: { keyId: string; raw: Uint8Array } | null) {
     const result = await verifyRequest(
@@ -317,6 +354,20 @@ export async function startFakeConsole(): Promise<FakeConsole> {
         if (!res.write(piece)) await new Promise((resolve) => res.once("drain", resolve));
       }
       return void res.end();
+    }
+
+    if (req.method === "POST" && req.url === VERIFY_PATH) {
+      const { result, failure } = await verify(req, bodyBytes, null);
+      seen.verified = result;
+      if (failure || !result.ok) return send(res, failure ?? problem(401, "signature_invalid", "?"));
+      if (!byKey.get(result.keyId)?.permissions.includes("intents.verify")) {
+        return send(res, problem(403, "machine_permission_missing", "This endpoint needs the machine permission intents.verify."));
+      }
+      const parsed = verifyBodySchema.safeParse(json);
+      if (!parsed.success) return send(res, problem(400, "body_invalid", parsed.error.issues[0]?.message ?? "invalid"));
+      const answer = await verifyForwarded(parsed.data);
+      fake.verifications.push(answer);
+      return send(res, Response.json(answer));
     }
 
     if (req.url?.startsWith(INTENTS_PATH)) {

@@ -8,9 +8,9 @@ import { json, operatorRoute, readJson } from "@/lib/session/route";
 export const dynamic = "force-dynamic";
 
 export const PUT = operatorRoute("machines.write", async ({ request, operator, params }) => {
-  const { permissions } = await readJson(request, machinePermissionsSchema);
+  const grant = await readJson(request, machinePermissionsSchema);
   const db = getDb();
-  const machine = await writeTransaction(db, (tx) => setMachinePermissions(tx, { type: "operator", id: operator.id }, params.id ?? "", permissions));
+  const machine = await writeTransaction(db, (tx) => setMachinePermissions(tx, { type: "operator", id: operator.id }, params.id ?? "", grant));
   const [view] = await machineViews(db, [machine]);
   return json({ machine: view });
 });
