@@ -7,4 +7,6 @@ export async function register(): Promise<void> {
   startServerCheckpointSchedule();
   const { startServerIntentExpiry } = await import("./lib/intents/schedule");
   startServerIntentExpiry();
+  const { startWebhookDispatcher } = await import("./lib/webhooks/schedule");
+  startWebhookDispatcher();
 }

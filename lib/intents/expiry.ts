@@ -10,6 +10,7 @@ import { recordAuditEvent } from "../audit/log";
 import type { Db } from "../db/client";
 import { writeTransaction, type WriteTx } from "../db/transaction";
 import { INTENT_EVENTS } from "./events";
+import { notifyIntentEvent } from "../webhooks/notify";
 import { EXPIRING_STATUSES, intentFromRow, isPastExpiry, type IntentRecord } from "./model";
 
 /** The most intents one expireIntents call expires; it says when there are more. */
@@ -25,7 +26,7 @@ export async function expireIfDue(tx: WriteTx, intent: IntentRecord, now: Date):
     return row ? intentFromRow(row) : intent;
   }
   const pending = intent.status === "pending";
-  await recordAuditEvent(tx, {
+  const entry = await recordAuditEvent(tx, {
     type: INTENT_EVENTS.expired,
     actor: { type: "system", id: "pteri" },
     subjects: { machine: intent.machineId, intent: intent.id },
@@ -35,7 +36,10 @@ export async function expireIfDue(tx: WriteTx, intent: IntentRecord, now: Date):
     evidence: { intentId: intent.id, machineId: intent.machineId, hash: intent.hash, previousStatus: intent.status, expiresAt: intent.expiresAt.toISOString() },
     time: now,
   });
-  return { ...intent, status: "expired" };
+  const expired: IntentRecord = { ...intent, status: "expired" };
+  // Receivers waiting on an approval hear that it is over; an unused execution window is not news to them.
+  if (pending) await notifyIntentEvent(tx, { type: "intent.expired", intent: expired, auditSeq: entry.seq }, now);
+  return expired;
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

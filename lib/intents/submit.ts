@@ -26,6 +26,7 @@ import { parseIntentBody, type ParsedIntent } from "./parse";
 import { policiesInForce } from "./policy-set";
 import { rateCountsFor } from "./rate";
 import { expireIfDue } from "./expiry";
+import { notifyIntentEvent } from "../webhooks/notify";
 import type { IntentStatus } from "./wire";
 
 export interface IntentSettings {
@@ -126,7 +127,7 @@ async function decideAndStore(tx: WriteTx, parsed: ParsedIntent, input: SubmitIn
       await tx.intentRuleMatch.createMany({ data: matches.map((m) => ({ intentId: row.id, machineId: machine.id, policyId: m.policyId, ruleId: m.ruleId, createdAt: now })) });
     }
   }
-  await recordAuditEvent(tx, {
+  const entry = await recordAuditEvent(tx, {
     type: INTENT_EVENTS.submitted,
     actor: { type: "machine", id: input.keyId },
     subjects: { machine: machine.id, intent: row.id },
@@ -148,5 +149,7 @@ async function decideAndStore(tx: WriteTx, parsed: ParsedIntent, input: SubmitIn
     },
     time: now,
   });
-  return intentFromRow(row);
+  const intent = intentFromRow(row);
+  if (status === "pending") await notifyIntentEvent(tx, { type: "intent.pending", intent, auditSeq: entry.seq }, now);
+  return intent;
 }

@@ -49,4 +49,16 @@ export {
   type WaitForDecisionOptions,
   type WaitRetryInfo,
 } from "./intents";
+export { forwardedHeaders, verifyBodyFor, verifyExecution, type VerifyExecutionOptions } from "./verify-execution";
+export {
+  REQUEST_MISMATCHES,
+  VERIFY_PATH,
+  VERIFY_REASONS,
+  type RequestMismatch,
+  type VerifiedIntent,
+  type VerifyAnswer,
+  type VerifyBody,
+  type VerifyReason,
+} from "../intents/verify-wire";
 export { INTENT_HEADER, INTENTS_PATH, intentHash, type IntentAnswer, type IntentDocument, type IntentStatus } from "../intents/wire";
+export { verifyWebhook, type VerifyWebhookOptions, type WebhookVerifyFailure, type WebhookVerifyResult, type WebhookEvent, type IntentWebhookEvent, type TestWebhookEvent, type WebhookKeyDocument } from "./webhooks";

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { PageHeader } from "@/components/ui/page-header";
+import { WebhooksSection } from "@/components/webhooks/webhooks-section";
 import { getLogIdentity, type LogIdentity } from "@/lib/audit/log-identity";
 import { loadConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { fingerprint } from "@/lib/protocol/keys";
 import { PTERI_VERSION } from "@/lib/version";
 import { requirePage } from "@/lib/session/page";
+import { hasPermission } from "@/lib/operators/permissions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -16,7 +18,7 @@ const ROW = "grid grid-cols-3 gap-4 px-4 py-3 text-sm";
 const LABEL = "text-zinc-600 dark:text-zinc-400";
 
 export default async function SettingsPage() {
-  await requirePage("settings.read");
+  const operator = await requirePage("settings.read");
   await connection(); // configuration is read at request time, not baked in at build time
   const config = loadConfig();
   const rows: [string, string][] = [
@@ -47,6 +49,9 @@ export default async function SettingsPage() {
         </dl>
       </section>
       <AuditLogKey identity={identity} />
+      <div className="mt-6">
+        <WebhooksSection canManage={hasPermission(operator.roles, "settings.manage")} />
+      </div>
     </>
   );
 }
