@@ -2,6 +2,7 @@ import { loadConfig, type Config, type Env } from "./env";
 import { ensureDataDir, loadOrCreateSecret } from "./data-dir";
 import { prepareDatabase } from "../db/prepare";
 import { loadOrCreateLogKey } from "../audit/log-key";
+import { loadOrCreateWebhookKey } from "../webhooks/signing-key";
 import { checkpointIntervalSeconds } from "../audit/checkpoint-schedule";
 
 export interface Startup {
@@ -21,6 +22,7 @@ export async function prepareHost(env: Env = process.env): Promise<Startup> {
   // Generated on first start so a fresh install never runs with a default secret.
   loadOrCreateSecret(config.dataDir, "session");
   loadOrCreateLogKey(config.dataDir); // signs audit checkpoints (lib/audit/log-key.ts)
+  loadOrCreateWebhookKey(config.dataDir); // signs webhook deliveries: a bad file stops the start, not just delivery
   const appliedMigrations = await prepareDatabase(config);
   return { config, appliedMigrations };
 }

@@ -34,3 +34,4 @@ export const submitIntent = (options: portable.SubmitIntentOptions) => portable.
 export const getIntent = (options: portable.GetIntentOptions) => portable.getIntent({ backend: nodeEd25519, ...options });
 export const waitForDecision = (options: portable.WaitForDecisionOptions) => portable.waitForDecision({ backend: nodeEd25519, ...options });
 export const verifyExecution = (options: portable.VerifyExecutionOptions) => portable.verifyExecution({ backend: nodeEd25519, ...options });
+export const verifyWebhook = (request: portable.IncomingRequestLike, options: portable.VerifyWebhookOptions) => portable.verifyWebhook(request, { backend: nodeEd25519, ...options });
