@@ -9,6 +9,8 @@ import { startAuthentication, startRegistration, WebAuthnError } from "@simplewe
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/browser";
 import { signIn } from "next-auth/react";
 import { apiFetch } from "../api/fetch-json";
+import { statementChallenge } from "@/lib/approvals/statement";
+import { APPROVALS_PATH, type ApprovalChallenge, type ApprovalChallengeRequest, type ApprovalDecisionRequest, type ApprovalDecisionResult, type ApprovalStatement } from "@/lib/approvals/wire";
 
 const SIGN_IN_ERRORS: Record<string, string> = {
   rate_limited: "Too many failed sign-in attempts. Wait ten minutes, then try again.",
@@ -43,4 +45,28 @@ export async function signInWithPasskey(onlyCredentialId?: string): Promise<void
 export async function createPasskey(optionsPath: string, body: unknown): Promise<RegistrationResponseJSON> {
   const result = await apiFetch<{ options: PublicKeyCredentialCreationOptionsJSON }>(optionsPath, { method: "POST", body });
   return startRegistration({ optionsJSON: result.options });
+}
+
+/**
+ * Signs an approval or rejection with a passkey: the server issues the statement (intent hash,
+ * decision, reason, window) whose SHA-256 is the WebAuthn challenge; the statement is checked
+ * against what the operator was shown before the authenticator signs it; the assertion goes
+ * back to be verified and stored. `onStatement` lets the page show what is being signed.
+ */
+export async function decideWithPasskey(
+  intentId: string,
+  request: ApprovalChallengeRequest,
+  shown: { intentHash: string; onStatement?: (statement: ApprovalStatement) => void },
+): Promise<ApprovalDecisionResult> {
+  const base = `${APPROVALS_PATH}/${encodeURIComponent(intentId)}`;
+  const { statement, options } = await apiFetch<ApprovalChallenge>(`${base}/challenge`, { method: "POST", body: request });
+  // What you see is what you sign: the statement names the intent and decision shown, and the
+  // challenge the passkey will sign is that statement's hash, recomputed here.
+  if (statement.intentId !== intentId || statement.intentHash !== shown.intentHash || statement.decision !== request.decision || statement.reason !== request.reason || statementChallenge(statement) !== options.challenge) {
+    throw new Error("The Console asked to sign something other than what is shown (a different intent, decision or reason). Nothing was signed; reload the page and try again.");
+  }
+  shown.onStatement?.(statement);
+  const response = await startAuthentication({ optionsJSON: options });
+  const body: ApprovalDecisionRequest = { challenge: options.challenge, response };
+  return apiFetch<ApprovalDecisionResult>(`${base}/decision`, { method: "POST", body });
 }

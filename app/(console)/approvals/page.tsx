@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ApprovalQueuePage } from "@/components/approvals/approval-queue";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePage } from "@/lib/session/page";
 
@@ -9,11 +9,8 @@ export default async function ApprovalsPage() {
   await requirePage("intents.read");
   return (
     <>
-      <PageHeader title="Approvals" description="High-risk intents that wait for operators to approve or reject them with a passkey." />
-      <EmptyState title="Nothing waiting for approval">
-        Intents whose policy requires approval will queue here with the machine, the action, its parameters and the rule that
-        asked for approval. Intent submission is not available in this version yet.
-      </EmptyState>
+      <PageHeader title="Approvals" description="High-risk intents that wait for operators to approve or reject them with a passkey. Each decision is a passkey signature over the intent's hash." />
+      <ApprovalQueuePage />
     </>
   );
 }
