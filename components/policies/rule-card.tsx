@@ -414,6 +414,11 @@ function ApprovalEditor({ approval, issues, path, onChange, readOnly, ruleNumber
           )}
         </EditorField>
       </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={approval.allowOwnerApproval === true} onChange={(e) => onChange(setIn(approval, ["allowOwnerApproval"], e.currentTarget.checked ? true : undefined))} />
+        Let the operator who owns the machine approve too
+      </label>
+      <FieldError id={`${path.join("-")}-owner`} message={msg(["allowOwnerApproval"])} />
     </div>
   );
 }

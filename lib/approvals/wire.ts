@@ -44,6 +44,13 @@ export interface RequirementView {
 export interface ViewerStanding {
   canDecide: boolean;
   reason: string | null;
+  /**
+   * Whether an approval from the viewer would count (it must fill a requirement still open,
+   * e.g. the right team); a rejection is possible whenever canDecide. Added after the first
+   * draft: optional so older readers still type-check; the server always sends both.
+   */
+  canApprove?: boolean;
+  approveReason?: string | null;
 }
 
 export interface ApprovalQueueItem {
@@ -64,7 +71,16 @@ export interface ApprovalQueueItem {
   machine: { id: string; name: string; status: string; tags: string[]; owner: string; environment: string; keyId: string };
   /** The rule(s) that asked for approval. */
   rules: { policyId: string; policyName: string; policyVersion: number; ruleId: string }[];
-  obligation: { requirements: RequirementView[]; expiresInSeconds: number; executionWindowSeconds: number | null };
+  obligation: {
+    requirements: RequirementView[];
+    expiresInSeconds: number;
+    executionWindowSeconds: number | null;
+    /**
+     * The execution window that applies when nobody shortens it, and the longest an approver
+     * may choose: the obligation's, or the service default (10 minutes) when it sets none.
+     */
+    executionWindowLimitSeconds?: number;
+  };
   approvals: ApprovalView[];
   viewer: ViewerStanding;
 }

@@ -20,7 +20,8 @@ import {
   decodeHashes, parseEntry, parseFrontier, parseHeader, parseKeyLine, parseLine, seqFailure, signatureFailure,
   UNPINNED_LOG_KEY_WARNING, VerifyFailure, type VerifyExportOptions, type VerifyExportResult, type VerifyExportSummary,
 } from "./verify-lines";
-import { SignatureQueue } from "./verify-signatures";
+import { SIGNED_DECISION_EVENTS } from "../approvals/events";
+import { approvalEntryFailure, SignatureQueue } from "./verify-signatures";
 
 export { UNPINNED_LOG_KEY_WARNING, VerifyFailure } from "./verify-lines";
 export type { VerifyExportCode, VerifyExportOptions, VerifyExportResult, VerifyExportSummary } from "./verify-lines";
@@ -140,6 +141,7 @@ export class ExportVerifier {
     }
     if (hash !== e.entryHash) throw new VerifyFailure("hash_mismatch", `entry ${e.seq}: hash mismatch: the entry was modified`, e.seq);
     if (e.type === MACHINE_REQUEST) await this.machineSignature(e);
+    if (SIGNED_DECISION_EVENTS.includes(e.type)) await this.approvalSignature(e);
     this.tree.push(entryLeafHash(hash));
     this.prevHash = hash;
     this.entries++;
@@ -170,6 +172,12 @@ export class ExportVerifier {
     if (!key) throw new VerifyFailure("key_missing", `entry ${e.seq}: no key for machine ${parsed.keyId} in the export: its signature cannot be checked`, e.seq);
     const bad = await this.signatures.add(e.seq, this.options.backend.verify(key, parsed.message, parsed.signature));
     if (bad !== null) throw signatureFailure(bad);
+  }
+
+  /** An operator's decision: the passkey assertion in its evidence, re-verified (verify-signatures.ts). */
+  private async approvalSignature(e: HashedAuditEntry): Promise<void> {
+    const failure = await approvalEntryFailure(e);
+    if (failure) throw new VerifyFailure("signature_invalid", `entry ${e.seq}: approval signature invalid: ${failure}`, e.seq);
   }
 
   /** After the last line: range complete, signatures settled, checkpoint signed, root matches. */

@@ -4,7 +4,8 @@
  *
  * When several allow rules match, every one of them must be honoured, so the merge keeps the
  * strictest of each part: per team the most approvers, every team that any rule names, the
- * shortest expiry and the shortest execution window.
+ * shortest expiry and the shortest execution window; the machine's owner may decide only when
+ * every rule allows it.
  *
  * Requirements are slots filled by distinct people: "1 from security AND 1 from finance" needs
  * two operators even if one of them belongs to both teams, and "2 from anyone AND 1 from
@@ -28,6 +29,11 @@ export interface ApprovalObligation {
   expiresInSeconds: number;
   /** How long after the last approval the intent may be executed; absent: the service's default. */
   executionWindowSeconds?: number;
+  /**
+   * Whether the machine's owner may decide too. Present (true) only when every merged rule
+   * allows it; absent reads as false, as in obligations stored before it existed.
+   */
+  allowOwnerApproval?: boolean;
 }
 
 /** The strictest combination of the obligations; undefined when there are none. */
@@ -43,7 +49,10 @@ export function mergeApprovals(obligations: readonly PolicyApproval[]): Approval
   }
   const teams = [...byTeam.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const requirements = teams.map((team) => (team === "" ? { approvers: byTeam.get(team)! } : { approvers: byTeam.get(team)!, team }));
-  return execution === Infinity ? { requirements, expiresInSeconds: expires } : { requirements, expiresInSeconds: expires, executionWindowSeconds: execution };
+  const merged: ApprovalObligation = { requirements, expiresInSeconds: expires };
+  if (execution !== Infinity) merged.executionWindowSeconds = execution;
+  if (obligations.every((o) => o.allowOwnerApproval === true)) merged.allowOwnerApproval = true;
+  return merged;
 }
 
 /**

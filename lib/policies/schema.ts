@@ -171,6 +171,8 @@ const approvalSchema = z.strictObject({
     }),
   expiresInSeconds: seconds(L.minApprovalSeconds, "expiresInSeconds"),
   executionWindowSeconds: seconds(1, "executionWindowSeconds").optional(),
+  /** Lets the operator who owns the machine decide on its intents too (default false). */
+  allowOwnerApproval: z.boolean({ error: "allowOwnerApproval must be true or false." }).optional(),
 });
 
 const ruleSchema = z

@@ -80,10 +80,23 @@ export async function verifyRegistration(rp: RelyingParty, challenge: string, re
   }
 }
 
-export function authenticationOptions(rp: RelyingParty, challenge: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  // No allowCredentials: passkeys are discoverable, so the browser offers the operator's own
-  // and the server learns who is signing in only from a verified assertion.
-  return generateAuthenticationOptions({ rpID: rp.id, challenge: base64UrlDecode(challenge) as Uint8Array<ArrayBuffer>, timeout: CHALLENGE_TTL_MS, userVerification: "required" });
+/**
+ * At sign-in no allowCredentials: passkeys are discoverable, so the browser offers the
+ * operator's own and the server learns who is signing in only from a verified assertion. A
+ * signed-in operator's ceremony (an approval) lists that operator's passkeys.
+ */
+export function authenticationOptions(
+  rp: RelyingParty,
+  challenge: string,
+  allowCredentials?: { id: string; transports?: string[] }[],
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge: base64UrlDecode(challenge) as Uint8Array<ArrayBuffer>,
+    timeout: CHALLENGE_TTL_MS,
+    userVerification: "required",
+    ...(allowCredentials ? { allowCredentials } : {}),
+  });
 }
 
 export interface StoredCredential {

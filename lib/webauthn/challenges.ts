@@ -12,7 +12,7 @@ import type { WriteTx } from "../db/transaction";
 import { base64UrlEncode } from "../protocol/encoding";
 import { OperatorError } from "../operators/errors";
 
-export type ChallengePurpose = "sign-in" | "register" | "add-passkey";
+export type ChallengePurpose = "sign-in" | "register" | "add-passkey" | "approve";
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 /** Open challenges one address may hold; a page reload needs one, a script needs thousands. */
 export const MAX_OPEN_CHALLENGES_PER_IP = 30;
@@ -22,6 +22,9 @@ export interface ChallengeBinding {
   operatorId?: string;
   invitationId?: string;
   userHandle?: string;
+  /** Purpose approve: the intent decided on, and the statement whose SHA-256 is the challenge. */
+  intentId?: string;
+  statement?: string;
 }
 
 export interface StoredChallenge extends ChallengeBinding {
@@ -29,8 +32,11 @@ export interface StoredChallenge extends ChallengeBinding {
   expiresAt: Date;
 }
 
-export async function issueChallenge(db: Db, binding: ChallengeBinding, ip: string, now = new Date()): Promise<StoredChallenge> {
-  const challenge = base64UrlEncode(randomBytes(32));
+/**
+ * `challenge` is random unless the ceremony derives it from what is signed (an approval's is
+ * the hash of its statement, which carries a random nonce).
+ */
+export async function issueChallenge(db: Db, binding: ChallengeBinding, ip: string, now = new Date(), challenge = base64UrlEncode(randomBytes(32))): Promise<StoredChallenge> {
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
   await db.$transaction(async (tx) => {
     // Writing first takes SQLite's write lock up front (see lib/db/transaction.ts), and keeps
@@ -58,6 +64,8 @@ export async function findOpenChallenge(db: Db | Tx, challenge: string, purpose:
     operatorId: row.operatorId ?? undefined,
     invitationId: row.invitationId ?? undefined,
     userHandle: row.userHandle ?? undefined,
+    intentId: row.intentId ?? undefined,
+    statement: row.statement ?? undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { approvalsReceived } from "@/lib/approvals/read";
 import { machineRoute } from "@/lib/auth/machine-route";
 import { intentAnswer } from "@/lib/intents/model";
 import { submitIntent } from "@/lib/intents/submit";
@@ -18,7 +19,7 @@ export const POST = machineRoute(null, async ({ auth, deps }) => {
     requestSeq: auth.auditSeq,
     now: new Date(deps.now()),
   });
-  return Response.json(intentAnswer(intent), {
+  return Response.json(intentAnswer(intent, intent.obligation ? await approvalsReceived(deps.db, intent.id) : 0), {
     status: created ? 201 : 200,
     headers: { "cache-control": "no-store", location: `${INTENTS_PATH}/${intent.id}` },
   });

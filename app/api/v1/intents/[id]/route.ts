@@ -1,3 +1,4 @@
+import { approvalsReceived } from "@/lib/approvals/read";
 import { machineRoute } from "@/lib/auth/machine-route";
 import { IntentError } from "@/lib/intents/errors";
 import { intentAnswer } from "@/lib/intents/model";
@@ -27,5 +28,5 @@ export const GET = machineRoute(null, async ({ request, auth, deps }) => {
   const id = intentId(request);
   const waitSeconds = parseWait(new URL(request.url).searchParams.get("wait"));
   const intent = await waitForIntent(deps.db, auth.machine.id, id, { waitSeconds, now: () => new Date(deps.now()), signal: request.signal });
-  return Response.json(intentAnswer(intent), { headers: { "cache-control": "no-store" } });
+  return Response.json(intentAnswer(intent, intent.obligation ? await approvalsReceived(deps.db, intent.id) : 0), { headers: { "cache-control": "no-store" } });
 });
