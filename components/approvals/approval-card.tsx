@@ -7,7 +7,7 @@ import { StatusBadge, TagList } from "../machines/status-badge";
 import { RelativeTime } from "../machines/relative-time";
 import type { MachineStatus } from "../machines/queries";
 import { IntentStatusBadge, TimeLeft } from "./format";
-import { approvalProgress } from "./logic";
+import { approvalProgress, formatDuration } from "./logic";
 import { ParamsView } from "./params-view";
 import type { ApprovalQueueItem } from "./queries";
 import type { ApprovalDecision, RequirementView } from "@/lib/approvals/wire";
@@ -160,9 +160,10 @@ export function ApprovalCard({
         </Row>
         <Row label="Requirements">
           <Requirements requirements={item.obligation.requirements} />
-          {item.obligation.executionWindowSeconds !== null ? (
-            <p className={`mt-1 text-xs ${MUTED}`}>Execute within {item.obligation.executionWindowSeconds} s of the last approval.</p>
-          ) : null}
+          <p className={`mt-1 text-xs ${MUTED}`}>
+            Execute within {formatDuration(item.obligation.executionWindowLimitSeconds)} of the last approval
+            {item.obligation.executionWindowSeconds === null ? " (the default; the policy sets none)" : ""}.
+          </p>
         </Row>
         <Row label="Decisions">
           <Decisions item={item} now={now} />

@@ -78,7 +78,8 @@ function DecisionForm({
   onRefused: () => void;
 }) {
   const approve = decision === "approve";
-  const maxWindow = item.obligation.executionWindowSeconds;
+  // The window that applies: the policy's, or the server's default when the policy sets none.
+  const maxWindow = item.obligation.executionWindowLimitSeconds;
   const [reason, setReason] = useState("");
   const [windowChoice, setWindowChoice] = useState(POLICY_WINDOW);
   const [customSeconds, setCustomSeconds] = useState("");
@@ -88,9 +89,9 @@ function DecisionForm({
   const [busy, setBusy] = useState(false);
   const [statement, setStatement] = useState<ApprovalStatement | null>(null);
 
-  const presets = PRESETS.filter((s) => maxWindow === null || s < maxWindow);
+  const presets = PRESETS.filter((s) => s < maxWindow);
   const windowOptions = [
-    { value: POLICY_WINDOW, label: maxWindow === null ? "The policy's window (unchanged)" : `The policy's window: ${formatDuration(maxWindow)}` },
+    { value: POLICY_WINDOW, label: `The policy's window: ${formatDuration(maxWindow)}` },
     ...presets.map((s) => ({ value: String(s), label: formatDuration(s) })),
     { value: CUSTOM_WINDOW, label: "Other (seconds)…" },
   ];
@@ -155,7 +156,7 @@ function DecisionForm({
               type="number"
               inputMode="numeric"
               min={1}
-              max={maxWindow ?? undefined}
+              max={maxWindow}
               value={customSeconds}
               onChange={(e) => {
                 setCustomSeconds(e.currentTarget.value);

@@ -400,7 +400,7 @@ function ApprovalEditor({ approval, issues, path, onChange, readOnly, ruleNumber
             <BufferedInput {...aria} inputMode="numeric" value={approval.expiresInSeconds} format={formatNumberish} parse={parseNumberish} onValue={(v) => onChange(setIn(approval, ["expiresInSeconds"], v))} className={SMALL_INPUT} />
           )}
         </EditorField>
-        <EditorField label="Execution window (seconds, optional)" error={msg(["executionWindowSeconds"])} hint={typeof exec === "number" ? `${formatSeconds(exec)} after the last approval` : "Empty: no limit after the last approval"}>
+        <EditorField label="Execution window (seconds, optional)" error={msg(["executionWindowSeconds"])} hint={typeof exec === "number" ? `${formatSeconds(exec)} after the last approval` : "Empty: 10 minutes after the last approval (the server's default)"}>
           {(aria) => (
             <BufferedInput
               {...aria}

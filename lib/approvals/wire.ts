@@ -79,7 +79,7 @@ export interface ApprovalQueueItem {
      * The execution window that applies when nobody shortens it, and the longest an approver
      * may choose: the obligation's, or the service default (10 minutes) when it sets none.
      */
-    executionWindowLimitSeconds?: number;
+    executionWindowLimitSeconds: number;
   };
   approvals: ApprovalView[];
   viewer: ViewerStanding;

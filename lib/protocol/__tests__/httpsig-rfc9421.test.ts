@@ -83,7 +83,7 @@ describe("RFC 9421 Appendix B.2.6 (ed25519)", () => {
   });
 
   it("accepts the same request with header names in other cases and as a Headers object", async () => {
-    const headers = new Headers([...v.request.headers, ...signedHeaders].map(([k, val]) => [k.toUpperCase(), val]));
+    const headers = new Headers([...v.request.headers, ...signedHeaders].map(([k, val]) => [k.toUpperCase(), val] as [string, string]));
     const r = await verifyRequest({ ...request(), headers }, { policy, resolveKey, backend: nodeEd25519 });
     expect(r.ok).toBe(true);
     const record = Object.fromEntries([...v.request.headers, ...signedHeaders]);
