@@ -13,9 +13,8 @@ import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { baseURL } from "../playwright.config";
 import { getIntent, waitForDecision } from "../lib/sdk/node";
-import { APPROVERS, ensureApprovers, enrollMachine, publishPolicy, submit } from "./helpers/approvals";
-import { collectPageErrors, EDITOR_STATE, ensureMachineOperators } from "./helpers/machines";
-import { savePasskeys, signedInAs } from "./helpers/operators";
+import { approverPage, APPROVERS, decide, ensureApprovers, enrollMachine, publishPolicy, submit } from "./helpers/approvals";
+import { EDITOR_STATE, ensureMachineOperators } from "./helpers/machines";
 import { expectNoSeriousA11yViolations, failOnPageErrors, screenshotter } from "./helpers/page-checks";
 
 test.describe.configure({ mode: "serial" });
@@ -61,34 +60,6 @@ failOnPageErrors();
 const screenshots = screenshotter(SCREENS);
 
 const card = (page: Page, action: string): Locator => page.getByRole("article", { name: `${action} on services/api` });
-
-/** An approver's own browser context (their passkey in its virtual authenticator), on the Approvals page. */
-async function approverPage(browser: Parameters<typeof signedInAs>[0], who: string) {
-  const session = await signedInAs(browser, who, "/approvals");
-  const errors = collectPageErrors(session.page);
-  // An alert() would mean machine-supplied markup ran.
-  session.page.on("dialog", (d) => {
-    errors().push(`a JavaScript dialog opened: ${d.message()}`);
-    void d.dismiss();
-  });
-  // Signing a decision moves the passkey's signature counter on: saved, so the next sign-in as
-  // this approver is not refused as a cloned authenticator.
-  const close = async () => {
-    await savePasskeys(who, session.authenticator);
-    await session.context.close();
-  };
-  return { ...session, errors, close };
-}
-
-async function decide(page: Page, item: Locator, decision: "Approve" | "Reject", reason: string): Promise<Locator> {
-  await item.getByRole("button", { name: `${decision}…` }).click();
-  const dialog = page.getByRole("dialog", { name: new RegExp(`^${decision} `) });
-  await expect(dialog).toBeVisible();
-  await expect(dialog.getByLabel("Reason (required)")).toBeFocused();
-  await dialog.getByLabel("Reason (required)").fill(reason);
-  await dialog.getByRole("button", { name: `${decision} with passkey` }).click();
-  return dialog;
-}
 
 test("an intent needing two approvals appears live, shows its parameters as text, and two approvers approve it with their passkeys", async ({ browser }) => {
   test.setTimeout(180_000);

@@ -6,13 +6,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Locator, type Page } from "@playwright/test";
 import { baseURL } from "../../playwright.config";
 import { buildIntent, submitIntent, type IntentAnswer } from "../../lib/sdk/node";
 import { pageWithPasskeys } from "./authenticator";
 import { admin, hostInvitation } from "./host";
-import { pteri } from "./machines";
-import { loadPasskeys, registerFromLink, savePasskeys } from "./operators";
+import { collectPageErrors, pteri } from "./machines";
+import { loadPasskeys, registerFromLink, savePasskeys, signedInAs } from "./operators";
 
 export const APPROVERS = {
   a: { who: "approvals-approver-a", name: "Ava Approver" },
@@ -70,4 +70,33 @@ export async function submit(key: string, intent: { action: string; resource: st
   });
   const { intent: answer } = await submitIntent({ server: baseURL, key, intent: doc });
   return answer;
+}
+
+/** An approver's own browser context (their passkey in its virtual authenticator), on the Approvals page. */
+export async function approverPage(browser: Browser, who: string) {
+  const session = await signedInAs(browser, who, "/approvals");
+  const errors = collectPageErrors(session.page);
+  // An alert() would mean machine-supplied markup ran.
+  session.page.on("dialog", (d) => {
+    errors().push(`a JavaScript dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
+  // Signing a decision moves the passkey's signature counter on: saved, so the next sign-in as
+  // this approver is not refused as a cloned authenticator.
+  const close = async () => {
+    await savePasskeys(who, session.authenticator);
+    await session.context.close();
+  };
+  return { ...session, errors, close };
+}
+
+/** Opens the Approve or Reject dialog on a queue card, gives the reason and signs with the passkey. */
+export async function decide(page: Page, item: Locator, decision: "Approve" | "Reject", reason: string): Promise<Locator> {
+  await item.getByRole("button", { name: `${decision}…` }).click();
+  const dialog = page.getByRole("dialog", { name: new RegExp(`^${decision} `) });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Reason (required)")).toBeFocused();
+  await dialog.getByLabel("Reason (required)").fill(reason);
+  await dialog.getByRole("button", { name: `${decision} with passkey` }).click();
+  return dialog;
 }
