@@ -1,21 +1,17 @@
+import { Badge, type BadgeStyle } from "../ui/badge";
 import type { MachineStatus } from "./queries";
 
 /** Each status has its own color AND its own word and symbol, so color is never the only cue. */
-const STYLES: Record<MachineStatus, { className: string; symbol: string; label: string }> = {
-  pending: { label: "Pending", symbol: "◌", className: "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200" },
-  active: { label: "Active", symbol: "●", className: "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" },
-  suspended: { label: "Suspended", symbol: "‖", className: "border-zinc-400 bg-zinc-100 text-zinc-800 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-200" },
-  revoked: { label: "Revoked", symbol: "✕", className: "border-red-300 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" },
+const STYLES: Record<MachineStatus, BadgeStyle> = {
+  pending: { label: "Pending", symbol: "◌", tone: "warning" },
+  active: { label: "Active", symbol: "●", tone: "success" },
+  suspended: { label: "Suspended", symbol: "‖", tone: "neutral" },
+  revoked: { label: "Revoked", symbol: "✕", tone: "danger" },
 };
 
 export function StatusBadge({ status }: { status: MachineStatus }) {
   const style = STYLES[status] ?? STYLES.suspended;
-  return (
-    <span data-status={status} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium ${style.className}`}>
-      <span aria-hidden="true">{style.symbol}</span>
-      {style.label}
-    </span>
-  );
+  return <Badge style={style} data-status={status} />;
 }
 
 export function statusLabel(status: MachineStatus): string {

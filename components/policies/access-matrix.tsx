@@ -9,6 +9,7 @@
  */
 import type { DecisionKind } from "@/lib/policies";
 import { asArray, asObject, asStrings, type Json } from "./doc";
+import { toneClass } from "../ui/badge";
 import { VERDICT } from "./controls";
 import type { MachineView } from "./queries";
 import { prepare, simulate, type Compiled, type SimulationInput } from "./simulate";
@@ -25,7 +26,7 @@ function Cell({ label, kind }: { label: string; kind: DecisionKind | null }) {
   if (!kind) return <span className="block text-xs text-zinc-600 dark:text-zinc-400">{label}: —</span>;
   const v = VERDICT[kind]!;
   return (
-    <span data-verdict={kind} className={`block rounded border px-1 py-0.5 text-xs ${v.className}`}>
+    <span data-verdict={kind} className={`block rounded border px-1 py-0.5 text-xs ${toneClass(v.tone)}`}>
       <span className="font-medium">{label}:</span> <span aria-hidden="true">{v.symbol}</span> {v.label}
     </span>
   );

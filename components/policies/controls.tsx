@@ -8,6 +8,7 @@
  */
 import { useId, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { ErrorMessage } from "../ui/alert";
+import { Badge, type BadgeStyle } from "../ui/badge";
 import { Button } from "../ui/button";
 import { describedBy, INPUT_CLASS } from "../ui/field";
 
@@ -231,18 +232,13 @@ export function DialogFormActions({ error, busy, onCancel, submitLabel }: { erro
 }
 
 /** What a decision looks like: word and symbol, not color alone. */
-export const VERDICT: Record<string, { label: string; symbol: string; className: string }> = {
-  allow: { label: "Allow", symbol: "✓", className: "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" },
-  allow_with_approval: { label: "Allow with approval", symbol: "◔", className: "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200" },
-  deny: { label: "Deny", symbol: "✕", className: "border-red-300 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" },
+export const VERDICT: Record<string, BadgeStyle> = {
+  allow: { label: "Allow", symbol: "✓", tone: "success" },
+  allow_with_approval: { label: "Allow with approval", symbol: "◔", tone: "warning" },
+  deny: { label: "Deny", symbol: "✕", tone: "danger" },
 };
 
 export function VerdictBadge({ decision, className = "" }: { decision: string; className?: string }) {
   const v = VERDICT[decision] ?? VERDICT.deny!;
-  return (
-    <span data-verdict={decision} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-semibold ${v.className} ${className}`}>
-      <span aria-hidden="true">{v.symbol}</span>
-      {v.label}
-    </span>
-  );
+  return <Badge style={v} data-verdict={decision} className={className} />;
 }

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { ErrorMessage, Loading } from "../ui/alert";
+import { Badge, type BadgeStyle } from "../ui/badge";
 import { Button } from "../ui/button";
 import { RelativeTime } from "../machines/relative-time";
 import { useNow } from "../machines/use-now";
@@ -9,20 +10,15 @@ import type { WebhookDeliveryStatus, WebhookDeliveryView } from "@/lib/webhooks/
 import { DELIVERY_PAGE_SIZE, redeliverCall, useDeliveries, useWebhookMutation } from "./queries";
 
 /** Color, word and symbol: color is never the only cue. */
-const STATUS: Record<WebhookDeliveryStatus, { label: string; symbol: string; className: string }> = {
-  pending: { label: "Pending", symbol: "◌", className: "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200" },
-  delivered: { label: "Delivered", symbol: "✓", className: "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" },
-  failed: { label: "Failed", symbol: "✕", className: "border-red-300 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" },
+const STATUS: Record<WebhookDeliveryStatus, BadgeStyle> = {
+  pending: { label: "Pending", symbol: "◌", tone: "warning" },
+  delivered: { label: "Delivered", symbol: "✓", tone: "success" },
+  failed: { label: "Failed", symbol: "✕", tone: "danger" },
 };
 
 export function DeliveryStatus({ status }: { status: WebhookDeliveryStatus }) {
   const style = STATUS[status];
-  return (
-    <span data-status={status} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium ${style.className}`}>
-      <span aria-hidden="true">{style.symbol}</span>
-      {style.label}
-    </span>
-  );
+  return <Badge style={style} data-status={status} />;
 }
 
 const CELL = "px-2 py-2 align-top";

@@ -11,22 +11,12 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64UrlEncode, constantTimeEqual, tryBase64UrlDecode, tryUtf8Decode, utf8Encode } from "../protocol/encoding";
 import { canonicalJson } from "../protocol/jcs";
-import type { ApprovalDecision, ApprovalStatement } from "./wire";
+import type { ApprovalStatement } from "./wire";
 
 export const APPROVAL_STATEMENT_FORMAT = "pteri.approval/v1";
 
-export interface StatementInput {
-  origin: string;
-  intentId: string;
-  intentHash: string;
-  decision: ApprovalDecision;
-  reason: string;
-  executionWindowSeconds: number | null;
-  operatorId: string;
-  issuedAt: Date;
-  /** At least 128 random bits, base64url: makes every challenge unique. */
-  nonce: string;
-}
+/** The statement's fields, with the time as a Date (the statement carries it as ISO 8601 text). */
+export type StatementInput = Omit<ApprovalStatement, "format" | "issuedAt"> & { issuedAt: Date };
 
 export function buildStatement(input: StatementInput): ApprovalStatement {
   return {
@@ -39,6 +29,7 @@ export function buildStatement(input: StatementInput): ApprovalStatement {
     executionWindowSeconds: input.executionWindowSeconds,
     operatorId: input.operatorId,
     issuedAt: input.issuedAt.toISOString(),
+    // At least 128 random bits, base64url: makes every challenge unique.
     nonce: input.nonce,
   };
 }
