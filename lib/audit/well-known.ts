@@ -60,3 +60,6 @@ export async function checkpointResponse(deps: WellKnownDeps = defaults()): Prom
   }
   return new Response(note, { headers: { ...PUBLIC, "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache" } });
 }
+
+/** For the other public audit endpoints (well-known-consistency.ts). */
+export { unavailable as wellKnownUnavailable, defaults as wellKnownDefaults };

@@ -7,10 +7,12 @@ import { PTERI_VERSION } from "../version";
 import type { Command } from "./command";
 import { auditExport } from "./commands/audit-export";
 import { auditVerify } from "./commands/audit-verify";
+import { auditVerifyReceipt } from "./commands/audit-verify-receipt";
 import { enroll } from "./commands/enroll";
 import { httpSign } from "./commands/http-sign";
 import { httpVerify } from "./commands/http-verify";
 import { intentStatus, intentSubmit } from "./commands/intent";
+import { intentReceipt } from "./commands/intent-receipt";
 import { keygen } from "./commands/keygen";
 import { policyTest } from "./commands/policy-test";
 import { rekey } from "./commands/rekey";
@@ -19,7 +21,7 @@ import { CliError, EXIT, UsageError } from "./errors";
 import { printDiagnostic, printError, printJson, printLine } from "./output";
 
 /** Every command, in the order `pteri --help` lists them. */
-export const COMMANDS: readonly Command[] = [keygen, enroll, rekey, intentSubmit, intentStatus, request, httpSign, httpVerify, auditExport, auditVerify, policyTest];
+export const COMMANDS: readonly Command[] = [keygen, enroll, rekey, intentSubmit, intentStatus, intentReceipt, request, httpSign, httpVerify, auditExport, auditVerify, auditVerifyReceipt, policyTest];
 
 function listing(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -49,6 +49,7 @@ export {
   type WaitForDecisionOptions,
   type WaitRetryInfo,
 } from "./intents";
+export { getReceipt, type GetReceiptOptions } from "./receipts";
 export { forwardedHeaders, verifyBodyFor, verifyExecution, type VerifyExecutionOptions } from "./verify-execution";
 export {
   REQUEST_MISMATCHES,

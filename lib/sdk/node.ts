@@ -32,6 +32,7 @@ export const enrollMachine = (options: portable.EnrollOptions) => portable.enrol
 export const rekeyMachine = (options: portable.RekeyOptions) => portable.rekeyMachine({ backend: nodeEd25519, ...options });
 export const submitIntent = (options: portable.SubmitIntentOptions) => portable.submitIntent({ backend: nodeEd25519, ...options });
 export const getIntent = (options: portable.GetIntentOptions) => portable.getIntent({ backend: nodeEd25519, ...options });
+export const getReceipt = (options: portable.GetReceiptOptions) => portable.getReceipt({ backend: nodeEd25519, ...options });
 export const waitForDecision = (options: portable.WaitForDecisionOptions) => portable.waitForDecision({ backend: nodeEd25519, ...options });
 export const verifyExecution = (options: portable.VerifyExecutionOptions) => portable.verifyExecution({ backend: nodeEd25519, ...options });
 export const verifyWebhook = (request: portable.IncomingRequestLike, options: portable.VerifyWebhookOptions) => portable.verifyWebhook(request, { backend: nodeEd25519, ...options });

@@ -14,6 +14,7 @@ import { defineCommand } from "../command";
 import { CliError, EXIT, UsageError } from "../errors";
 import { printDiagnostic, printError, printJson, printLine } from "../output";
 import { ProgressBar } from "./audit-progress";
+import { verifyLiveLog } from "./audit-verify-server";
 
 const NAME = "audit verify";
 
@@ -33,7 +34,7 @@ function* chunks(fd: number, read: { bytes: number }): Generator<Buffer> {
 }
 
 /** --log-key: a vkey, or a file holding one (or the JSON of /.well-known/pteri-log-key). */
-function readLogKey(value: string): string {
+export function readLogKey(value: string, command = NAME): string {
   let text = value;
   if (fs.existsSync(value)) {
     try {
@@ -50,7 +51,7 @@ function readLogKey(value: string): string {
     }
   }
   const parsed = parseVkey(text.trim());
-  if (!parsed.ok) throw new UsageError(`--log-key must be the log's verifier key (<origin>+<hash>+<key>) or a file holding it: ${parsed.message}`, NAME);
+  if (!parsed.ok) throw new UsageError(`--log-key must be the log's verifier key (<origin>+<hash>+<key>) or a file holding it: ${parsed.message}`, command);
   return text.trim();
 }
 
@@ -69,13 +70,18 @@ export const auditVerify = defineCommand({
     "Re-checks an audit export (npm run admin -- audit-export) without trusting the server: every\n" +
     "entry's hash and its link to the previous entry, every machine signature, the Merkle root\n" +
     "against the checkpoint signed by the log key, and that checkpoint's signature.",
-  usage: "audit verify EXPORT.jsonl [--log-key FILE|VKEY] [--progress] [--json]",
+  usage: "audit verify EXPORT.jsonl [--log-key FILE|VKEY] [--progress] [--json]\n       pteri audit verify --server URL --log-key FILE|VKEY [--state FILE] [--json]",
   help: `Options:
   --log-key FILE|VKEY  The log's verifier key, obtained independently of the export: the vkey
                        text, or a file holding it or the JSON of /.well-known/pteri-log-key.
                        Without it the key named in the export is used, which proves nothing
                        against a forger (a warning says so).
   --progress           Show the progress bar even when stderr is not a terminal
+  --server URL         Instead of a file: check the live log at URL only grew since the
+                       checkpoint this machine saw last (needs --log-key; the first run
+                       trusts on first use). A rewritten history exits 1.
+  --state FILE         Where --server remembers the last checkpoint (default:
+                       $XDG_STATE_HOME/pteri/checkpoints/<origin>.json, or ~/.local/state/...)
 
 Example:
   curl -s https://pteri.example.com/.well-known/pteri-log-key > log-key.json
@@ -83,9 +89,14 @@ Example:
 
 Exit status: 0 when everything holds, 1 when something does not (the first bad entry and
 why, as one line on stderr), 2 on a usage error.`,
-  options: { "log-key": { type: "string" }, progress: { type: "boolean" } },
+  options: { "log-key": { type: "string" }, progress: { type: "boolean" }, server: { type: "string" }, state: { type: "string" } },
   maxPositionals: 1,
   async run({ values, positionals }) {
+    if (values.server !== undefined) {
+      if (positionals[0] !== undefined) throw new UsageError("give EXPORT.jsonl or --server URL, not both", NAME);
+      if (values["log-key"] === undefined) throw new UsageError("--server needs --log-key (the pinned log key is what the live log is checked against)", NAME);
+      return verifyLiveLog({ server: values.server, logKey: readLogKey(values["log-key"]), ...(values.state ? { stateFile: values.state } : {}), json: !!values.json });
+    }
     const file = positionals[0];
     if (!file) throw new UsageError("missing EXPORT.jsonl", NAME);
     const logKey = values["log-key"] === undefined ? undefined : readLogKey(values["log-key"]);
