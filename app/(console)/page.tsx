@@ -1,4 +1,6 @@
-import { EmptyState } from "@/components/ui/empty-state";
+import { Suspense } from "react";
+import { OverviewDashboard } from "@/components/overview/overview-page";
+import { Loading } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePage } from "@/lib/session/page";
 
@@ -7,11 +9,9 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Activity across machines, intents, approvals and the audit log." />
-      <EmptyState title="No activity yet">
-        Once machines are enrolled and send signed requests, this page charts intents by decision, approvals and failed
-        requests over time, lists pending approvals and recently enrolled or revoked machines, and shows the latest signed
-        audit checkpoint.
-      </EmptyState>
+      <Suspense fallback={<Loading label="Loading activity…" />}>
+        <OverviewDashboard />
+      </Suspense>
     </>
   );
 }
