@@ -58,7 +58,10 @@ function Decisions({ item, now }: { item: ApprovalQueueItem; now: number }) {
           {a.executionWindowSeconds !== null ? <span className={MUTED}> (execution window shortened to {a.executionWindowSeconds} s)</span> : null}
           <span className="block whitespace-pre-wrap break-words text-zinc-700 dark:text-zinc-300">“{a.reason}”</span>
           <span className={`block text-xs ${MUTED}`}>
-            Signed with passkey “{a.passkey.name}” · audit entry #{a.auditSeq}
+            Signed with passkey “{a.passkey.name}” ·{" "}
+            <Link href={`/audit/${a.auditSeq}`} className="underline hover:no-underline">
+              audit entry #{a.auditSeq}
+            </Link>
           </span>
         </li>
       ))}
