@@ -1,6 +1,7 @@
 // npm run bench [-- NAME...] [--json]: runs the benchmarks and prints their figures.
 // Figures are reported, not asserted. To add a benchmark, add one line to BENCHES.
 import { benchAudit } from "./audit";
+import { benchAuditSearch } from "./audit-search";
 import { benchAuth } from "./auth";
 import { benchMachines } from "./machines";
 import { benchPolicies } from "./policies";
@@ -9,6 +10,7 @@ import type { BenchResult } from "./result";
 const BENCHES: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: "auth", run: benchAuth },
   { name: "audit", run: benchAudit },
+  { name: "audit-search", run: benchAuditSearch },
   { name: "machines", run: benchMachines },
   { name: "policies", run: benchPolicies },
 ];

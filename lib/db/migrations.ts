@@ -13,6 +13,15 @@ import { withSchemaEngine, type SchemaFile } from "./schema-engine";
  */
 export const SCHEMA_FILE = path.join(process.cwd(), "prisma", "schema.prisma");
 const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
+/**
+ * Tables that migrations create but prisma/schema.prisma cannot describe: the audit search's
+ * FTS5 virtual table (with the shadow tables FTS5 makes for it) and its term table
+ * (prisma/migrations/*_audit_search). Without this, every new migration would drop them.
+ */
+const EXTERNAL_TABLES: SchemaFilter = {
+  externalTables: ["AuditEntryText", "AuditEntryText_config", "AuditEntryText_data", "AuditEntryText_docsize", "AuditEntryText_idx", "AuditSearchTerm"],
+  externalEnums: [],
+};
 
 export function readMigrations(baseDir = MIGRATIONS_DIR): MigrationList {
   const lockPath = path.join(baseDir, "migration_lock.toml");
@@ -64,7 +73,7 @@ export async function createMigration(name: string, baseDir = MIGRATIONS_DIR, sc
         to: { tag: "schemaDatamodel", files: [schema] },
         script: true,
         exitCode: null,
-        filters: NO_FILTER,
+        filters: EXTERNAL_TABLES,
       });
       return diff.stdout ?? "";
     });

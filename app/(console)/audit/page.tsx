@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Suspense } from "react";
+import { AuditSearch } from "@/components/audit/search/audit-search";
+import { Loading } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePage } from "@/lib/session/page";
 
@@ -10,9 +12,9 @@ export default async function AuditPage() {
   return (
     <>
       <PageHeader title="Audit" description="The append-only, hash-linked record of every signed request and every change." />
-      <EmptyState title="Audit search is not available yet">
-        Searching the trail, following one request&apos;s chain of custody, and verifying entries in the browser will be here.
-      </EmptyState>
+      <Suspense fallback={<Loading label="Searching the trail…" />}>
+        <AuditSearch />
+      </Suspense>
     </>
   );
 }
