@@ -3,7 +3,7 @@
  * and every operator comparing a chart with the audit log (which records UTC) sees the same
  * boundaries. The last bucket is the one containing `now`, so it is partial.
  */
-import { OverviewError } from "./errors";
+import { QueryError } from "../http/query-error";
 import { DEFAULT_RANGE, isOverviewRange, OVERVIEW_RANGES, RANGE_SPECS, type OverviewRange } from "./wire";
 
 const UNIT_MS = { hour: 3_600_000, day: 86_400_000 } as const;
@@ -20,7 +20,7 @@ export interface BucketGrid {
 export function parseRange(value: string | null): OverviewRange {
   if (value === null || value === "") return DEFAULT_RANGE;
   if (isOverviewRange(value)) return value;
-  throw new OverviewError("query_invalid", `range is one of ${OVERVIEW_RANGES.join(", ")}.`);
+  throw new QueryError(`range is one of ${OVERVIEW_RANGES.join(", ")}.`);
 }
 
 export function bucketGrid(range: OverviewRange, now: Date): BucketGrid {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketGrid, bucketIndex, parseRange } from "@/lib/overview/buckets";
-import { OverviewError } from "@/lib/overview/errors";
+import { QueryError } from "@/lib/http/query-error";
 
 const NOW = new Date("2026-12-04T12:34:56.789Z");
 
@@ -18,9 +18,9 @@ describe("range parsing", () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(OverviewError);
-    expect((error as OverviewError).code).toBe("query_invalid");
-    expect((error as OverviewError).toResponse().status).toBe(400);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).code).toBe("query_invalid");
+    expect((error as QueryError).toResponse().status).toBe(400);
   });
 });
 

@@ -16,6 +16,7 @@ import type { LogIdentity } from "../log-identity";
 import { csvRow } from "./csv";
 import type { AuditSearchFilters } from "./query";
 import { matchingEntriesSql } from "./sql";
+import type { Row } from "./search";
 
 const BATCH = 1000;
 
@@ -68,16 +69,7 @@ function entrySeq(line: string): number | null {
 
 export const CSV_COLUMNS = ["seq", "time", "type", "actor_type", "actor_id", "summary", "subjects", "entry_hash"] as const;
 
-interface CsvRow {
-  seq: number | bigint;
-  time: string | Date;
-  type: string;
-  actorType: string;
-  actorId: string;
-  summary: string;
-  subjects: string;
-  entryHash: string;
-}
+type CsvRow = Row & { entryHash: string };
 
 /** The search as CSV (RFC 4180, csv.ts), oldest first like the JSONL export, one line at a time. */
 export async function* searchExportCsv(db: Pick<Db, "$queryRaw">, filters: AuditSearchFilters): AsyncGenerator<string> {

@@ -7,7 +7,7 @@
  * feature is kept on purpose: a word ending in `*` is a prefix search (`pay*`).
  */
 import { Prisma } from "../../db/generated/client";
-import { AuditSearchError } from "./errors";
+import { QueryError } from "../../http/query-error";
 
 const WORD = /[\p{L}\p{N}]/u;
 
@@ -21,7 +21,7 @@ export function fullTextQuery(text: string): string {
       const phrase = `"${(prefix ? word.replace(/\*+$/, "") : word).replaceAll('"', '""')}"`;
       return prefix && WORD.test(word.replace(/\*+$/, "")) ? `${phrase}*` : phrase;
     });
-  if (terms.length === 0) throw new AuditSearchError("query_invalid", "q: the search text has no letters or digits to search for.");
+  if (terms.length === 0) throw new QueryError("q: the search text has no letters or digits to search for.");
   return terms.join(" AND ");
 }
 

@@ -4,7 +4,7 @@
  * adds its own; a known parameter with a bad value is a 400 that names it.
  */
 import { z } from "zod";
-import { AuditSearchError } from "./errors";
+import { QueryError } from "../../http/query-error";
 import { SEARCH_DECISIONS, SEARCH_OUTCOMES, SEARCH_PARAMS } from "./wire";
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -64,7 +64,7 @@ export function parseAuditSearch(params: URLSearchParams): AuditSearchQuery {
   const parsed = searchSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AuditSearchError("query_invalid", `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid value"}`);
+    throw new QueryError(`${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid value"}`);
   }
   return parsed.data;
 }

@@ -15,7 +15,8 @@ export const FACET_SCAN_LIMIT = 2000;
 
 type Reader = Pick<Db, "$queryRaw">;
 
-interface Row {
+/** An entry as the search reads it (the listing's columns). */
+export interface Row {
   seq: number | bigint;
   time: string | Date;
   type: string;

@@ -1,6 +1,6 @@
 import { getLogIdentity } from "@/lib/audit/log-identity";
 import { CSV_NEWLINE } from "@/lib/audit/search/csv";
-import { AuditSearchError } from "@/lib/audit/search/errors";
+import { QueryError } from "@/lib/http/query-error";
 import { lineStream, searchExportCsv, searchExportJsonl } from "@/lib/audit/search/export";
 import { filtersOf, parseAuditSearch } from "@/lib/audit/search/query";
 import { loadConfig } from "@/lib/config/env";
@@ -17,7 +17,7 @@ export const runtime = "nodejs";
 export const GET = operatorRoute("audit.read", async ({ request }) => {
   const params = new URL(request.url).searchParams;
   const format = params.get("format") ?? "jsonl";
-  if (format !== "jsonl" && format !== "csv") throw new AuditSearchError("query_invalid", 'format: must be "jsonl" or "csv".');
+  if (format !== "jsonl" && format !== "csv") throw new QueryError('format: must be "jsonl" or "csv".');
   const filters = filtersOf(parseAuditSearch(params));
   const db = getDb();
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
