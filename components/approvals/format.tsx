@@ -10,7 +10,7 @@ const STYLES: Record<IntentStatus, BadgeStyle> = {
   executed: { label: "Executed", symbol: "●", tone: "info" },
   rejected: { label: "Rejected", symbol: "✕", tone: "danger" },
   denied: { label: "Denied", symbol: "✕", tone: "danger" },
-  expired: { label: "Expired", symbol: "⌛", tone: "neutral" },
+  expired: { label: "Expired", symbol: "◷", tone: "neutral" },
 };
 
 export function IntentStatusBadge({ status }: { status: IntentStatus }) {

@@ -10,7 +10,7 @@ const INTENT_SERIES: Series[] = [
   { key: "pending", label: "Waiting for approval", symbol: "◌", fill: "fill-amber-400 dark:fill-amber-300" },
   { key: "denied", label: "Denied", symbol: "✕", fill: "fill-red-600 dark:fill-red-400" },
   { key: "rejected", label: "Rejected", symbol: "⊘", fill: "fill-rose-900 dark:fill-rose-300" },
-  { key: "expired", label: "Expired", symbol: "⌛", fill: "fill-zinc-400 dark:fill-zinc-500" },
+  { key: "expired", label: "Expired", symbol: "◷", fill: "fill-zinc-400 dark:fill-zinc-500" },
 ];
 const APPROVAL_SERIES: Series[] = [
   { key: "approve", label: "Approvals", symbol: "✓", fill: "fill-emerald-600 dark:fill-emerald-400" },
