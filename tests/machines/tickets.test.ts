@@ -97,17 +97,21 @@ describe("the ticket text is nowhere in the database", () => {
     const secrets = issued.map((i) => i.ticket.slice("pteri_et_".length)); // the 43 random characters
     const hashes = issued.map((i) => sha256b64url(i.ticket));
 
-    // Every text column of every table, row by row.
-    const tables = await t.db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table'`);
+    // Every column of every table (the audit search's FTS tables too), row by row. Blobs come
+    // back as hex: the driver adapter cannot type an empty blob, and a hex scan still finds the
+    // secret's bytes in them.
+    const secretsHex = secrets.map((s) => Buffer.from(s).toString("hex").toUpperCase());
+    const tables = await t.db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'`);
     let scanned = 0;
     for (const { name } of tables) {
-      const rows = await t.db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${name}"`);
+      const columns = await t.db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_table_info('${name}')`);
+      const select = columns.map((c) => `CASE WHEN typeof("${c.name}") = 'blob' THEN 'hex:' || hex("${c.name}") ELSE "${c.name}" END AS "${c.name}"`).join(", ");
+      const rows = await t.db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${select} FROM "${name}"`);
       for (const row of rows) {
         for (const value of Object.values(row)) {
-          const text = typeof value === "string" ? value : value instanceof Uint8Array ? Buffer.from(value).toString("latin1") : null;
-          if (text === null) continue;
+          if (typeof value !== "string") continue;
           scanned++;
-          for (const s of secrets) expect(text.includes(s), `table ${name}`).toBe(false);
+          for (const s of value.startsWith("hex:") ? secretsHex : secrets) expect(value.includes(s), `table ${name}`).toBe(false);
         }
       }
     }
