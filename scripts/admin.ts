@@ -1,10 +1,12 @@
 // npm run admin -- COMMAND [args]: host administration for whoever controls the server.
-// Reads the same configuration and database as the Console (and migrates it first).
-import { ConfigError } from "../lib/config/env";
+// Reads the same configuration and database as the Console (and migrates it first, except
+// for the configOnly commands such as db-backup, which must see the database as it is).
+import { ConfigError, loadConfig } from "../lib/config/env";
 import { prepareHost } from "../lib/config/startup";
 import { createDb } from "../lib/db/client";
 import { AdminUsageError, type AdminCommand } from "./admin/command";
 import { dbStatus } from "./admin/db-status";
+import { dbBackup } from "./admin/db-backup";
 import { inviteOperator } from "./admin/invite-operator";
 import { setupLink } from "./admin/setup-link";
 import { auditCheckpoint } from "./admin/audit-checkpoint";
@@ -12,7 +14,7 @@ import { auditExport } from "./admin/audit-export";
 import { machineRegister } from "./admin/machine-register";
 import { enrollmentTicket } from "./admin/enrollment-ticket";
 
-const COMMANDS: AdminCommand[] = [dbStatus, enrollmentTicket, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink];
+const COMMANDS: AdminCommand[] = [dbStatus, dbBackup, enrollmentTicket, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -41,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Usage: npm run admin -- ${command.usage}\n\n${command.summary}`);
     return 0;
   }
+  if (command.configOnly) return command.run(args, loadConfig());
   const host = await prepareHost();
   const db = createDb(host.config.databaseUrl);
   try {

@@ -1,3 +1,4 @@
+import type { Config } from "../../lib/config/env";
 import type { Startup } from "../../lib/config/startup";
 import type { Db } from "../../lib/db/client";
 
@@ -5,11 +6,28 @@ import type { Db } from "../../lib/db/client";
 export type AdminHost = Startup & { db: Db };
 
 /** A host administration command: `npm run admin -- NAME [args]`. */
-export interface AdminCommand {
+export type AdminCommand = HostCommand | ConfigOnlyCommand;
+
+interface CommandInfo {
   name: string;
   summary: string;
   usage: string;
+}
+
+/** The usual command: runs after prepareHost() (secrets created, migrations applied), with a client. */
+export interface HostCommand extends CommandInfo {
+  configOnly?: false;
   run(args: string[], host: AdminHost): Promise<number>;
+}
+
+/**
+ * A command that must see the database as it is: it gets only the validated configuration, and
+ * nothing is created or migrated first (db-backup: a backup taken before an upgrade must hold
+ * the old schema, and a PostgreSQL URL gets its own answer instead of a failed migration).
+ */
+export interface ConfigOnlyCommand extends CommandInfo {
+  configOnly: true;
+  run(args: string[], config: Config): Promise<number>;
 }
 
 /** An error whose message is shown as one line, with usage where it helps. */
