@@ -24,7 +24,3 @@ export class ApprovalError extends DomainError<ApprovalErrorCode> {
   override name = "ApprovalError";
   protected readonly problems = TABLE;
 }
-
-export function isApprovalError(error: unknown): error is ApprovalError {
-  return error instanceof ApprovalError;
-}

@@ -4,7 +4,7 @@
  */
 export * from "./wire";
 export { buildStatement, statementChallenge, statementText, verifyApprovalAssertion, APPROVAL_STATEMENT_FORMAT, type ApprovalCheck, type AssertionEvidence, type PasskeyKey, type VerifyApprovalInput } from "./statement";
-export { ApprovalError, APPROVAL_ERROR_CODES, isApprovalError, type ApprovalErrorCode } from "./errors";
+export { ApprovalError, APPROVAL_ERROR_CODES, type ApprovalErrorCode } from "./errors";
 export { APPROVAL_EVENTS, SIGNED_DECISION_EVENTS } from "./events";
 export { startDecision, completeDecision } from "./decide";
 export { approvalQueue, approvalDetail, approvalsReceived, parseQueueStatus } from "./read";

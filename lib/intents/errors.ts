@@ -22,7 +22,3 @@ export class IntentError extends DomainError<IntentErrorCode> {
   override name = "IntentError";
   protected readonly problems = TABLE;
 }
-
-export function isIntentError(error: unknown): error is IntentError {
-  return error instanceof IntentError;
-}

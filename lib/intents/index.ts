@@ -4,7 +4,7 @@
  * the rest is the server side.
  */
 export * from "./wire";
-export { IntentError, INTENT_ERROR_CODES, isIntentError, type IntentErrorCode } from "./errors";
+export { IntentError, INTENT_ERROR_CODES, type IntentErrorCode } from "./errors";
 export { INTENT_EVENTS } from "./events";
 export { DEFAULT_EXECUTION_VALIDITY_SECONDS, intentAnswer, intentFromRow, type IntentRecord, type StoredDecision, type StoredRule } from "./model";
 export { parseIntentBody, MAX_INTENT_BODY_BYTES, type ParsedIntent } from "./parse";
