@@ -2,7 +2,8 @@
 // and rule that decided, an approval signed with a passkey in the browser, the execution checked
 // by a resource service), then "Verify in this browser": every check passes; after an entry is
 // changed directly in the database, the hash check fails visibly. Named to run after the specs
-// that expect empty lists (machines, policies) and after signed-requests.
+// that expect empty lists (machines, policies) and after signed-requests. Its action (custody.payout)
+// is one no other spec's policy covers, so exactly one rule decides it whatever ran before.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -81,15 +82,15 @@ test.beforeAll(async ({ browser }) => {
   await publishPolicy(page, {
     name: "E2E custody",
     targets: { tagSelectors: [["e2e-custody"]] },
-    rules: [{ id: "payouts-one-approver", effect: "allow", actions: ["payments.payout"], resources: ["accounts/*/payouts"], approval: { requirements: [{ approvers: 1 }], expiresInSeconds: 900 } }],
+    rules: [{ id: "payouts-one-approver", effect: "allow", actions: ["custody.payout"], resources: ["accounts/*/payouts"], approval: { requirements: [{ approvers: 1 }], expiresInSeconds: 900 } }],
   });
   await context.close();
 
-  const intent = await submit(agentKey, { action: "payments.payout", resource: "accounts/7/payouts", params: { amount: 120, memo: MEMO }, audience: AUDIENCE, path: "/payouts", body: BODY });
+  const intent = await submit(agentKey, { action: "custody.payout", resource: "accounts/7/payouts", params: { amount: 120, memo: MEMO }, audience: AUDIENCE, path: "/payouts", body: BODY });
   expect(intent.status).toBe("pending");
   intentId = intent.id;
   const approver = await approverPage(browser, APPROVERS.a.who);
-  const dialog = await decide(approver.page, approver.page.getByRole("article", { name: "payments.payout on accounts/7/payouts" }), "Approve", "Payout <b>checked</b> against invoice 7.");
+  const dialog = await decide(approver.page, approver.page.getByRole("article", { name: "custody.payout on accounts/7/payouts" }), "Approve", "Payout <b>checked</b> against invoice 7.");
   await expect(dialog).toBeHidden();
   expect(approver.errors()).toEqual([]);
   await approver.close();
