@@ -19,11 +19,10 @@ import { loadConfig } from "@/lib/config/env";
 import { INTENTS_PATH, type IntentAnswer } from "@/lib/intents/wire";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { base64Encode } from "@/lib/protocol/encoding";
-import { enroll, signedRequest, type Enrolled } from "../auth/helpers";
+import { signedRequest, type Enrolled } from "../auth/helpers";
 import { APPROVE, decide, person, type Person } from "../approvals/helpers";
-import { policyDoc, publish, rule } from "../intents/helpers";
-import { executeOnce, grantVerifier, submitTransfer } from "../intents/verify-helpers";
-import { ORIGIN, startTestHost, type TestHost } from "../operators/helpers/host";
+import { executeOnce, paymentsScene, submitTransfer } from "../intents/verify-helpers";
+import { ORIGIN, type TestHost } from "../operators/helpers/host";
 import { runCli } from "./helpers";
 
 let host: TestHost;
@@ -48,18 +47,7 @@ async function fetchReceipt(machine: Enrolled, id: string): Promise<Response> {
 const verify = (value: unknown, logKey = identity.vkey) => verifyReceipt(value, { logKey, backend: nodeEd25519 });
 
 beforeAll(async () => {
-  host = await startTestHost();
-  owner = await enroll(host.db, "payer");
-  other = await enroll(host.db, "intruder");
-  service = await enroll(host.db, "payments-service");
-  await grantVerifier(host.db, service.machine.id);
-  await publish(
-    host.db,
-    policyDoc("Payments", [
-      rule({ id: "transfers", actions: ["payments.transfer"], resources: ["**"] }),
-      rule({ id: "large", actions: ["payments.large"], resources: ["**"], approval: { requirements: [{ approvers: 2 }], expiresInSeconds: 600 } }),
-    ]),
-  );
+  ({ host, owner, other, service } = await paymentsScene(2));
   alice = await person(host.db, "Alice");
   bob = await person(host.db, "Bob");
   identity = await getLogIdentity(host.db, loadConfig());

@@ -13,9 +13,9 @@ import { INTENT_HEADER, INTENTS_PATH, type IntentAnswer } from "@/lib/intents/wi
 import { VERIFY_PATH, type VerifyAnswer, type VerifyBody } from "@/lib/intents/verify-wire";
 import { POST as submitRoute } from "@/app/api/v1/intents/route";
 import { POST as verifyRoute } from "@/app/api/v1/verify/route";
-import { signedRequest, type Enrolled } from "../auth/helpers";
-import { ORIGIN } from "../operators/helpers/host";
-import { ACTOR, AUDIENCE, intentDoc } from "./helpers";
+import { enroll, signedRequest, type Enrolled } from "../auth/helpers";
+import { ORIGIN, startTestHost, type TestHost } from "../operators/helpers/host";
+import { ACTOR, AUDIENCE, intentDoc, policyDoc, publish, rule } from "./helpers";
 
 export const TARGET = `${AUDIENCE}/payments/transfer`;
 export const TRANSFER = JSON.stringify({ amount: 5000, currency: "EUR", to: "DE89 3704 0044 0532 0130 00" });
@@ -94,4 +94,34 @@ export async function verifyAnswer(service: Enrolled, body: VerifyBody): Promise
 export async function executeOnce(service: Enrolled, owner: Enrolled, intentId: string, e: Execution = {}): Promise<VerifyAnswer> {
   const request = await executionRequest(owner.key, intentId, e);
   return verifyAnswer(service, forward(request, request.body));
+}
+
+export interface PaymentsScene {
+  host: TestHost;
+  /** The machine that submits and executes intents. */
+  owner: Enrolled;
+  /** Another machine, which must never see or execute the owner's intents. */
+  other: Enrolled;
+  /** The resource service: intents.verify for AUDIENCE. */
+  service: Enrolled;
+}
+
+/**
+ * A Console with three machines and a published "Payments" policy: payments.transfer allowed,
+ * payments.large held for `largeApprovers` approvers.
+ */
+export async function paymentsScene(largeApprovers: number): Promise<PaymentsScene> {
+  const host = await startTestHost();
+  const owner = await enroll(host.db, "payer");
+  const other = await enroll(host.db, "intruder");
+  const service = await enroll(host.db, "payments-service");
+  await grantVerifier(host.db, service.machine.id);
+  await publish(
+    host.db,
+    policyDoc("Payments", [
+      rule({ id: "transfers", actions: ["payments.transfer"], resources: ["**"] }),
+      rule({ id: "large", actions: ["payments.large"], resources: ["**"], approval: { requirements: [{ approvers: largeApprovers }], expiresInSeconds: 600 } }),
+    ]),
+  );
+  return { host, owner, other, service };
 }

@@ -14,9 +14,9 @@ import { base64Decode, utf8Encode } from "@/lib/protocol/encoding";
 import { generateKeyPair } from "@/lib/protocol/keys";
 import { INTENT_EVENTS } from "@/lib/intents/events";
 import { enroll, problemOf, type Enrolled } from "../auth/helpers";
-import { ORIGIN, startTestHost, type TestHost } from "../operators/helpers/host";
-import { ACTOR, AUDIENCE, auditOf, policyDoc, publish, rule } from "./helpers";
-import { callVerify, executeOnce, executionRequest, forward, grantVerifier, submitTransfer, TRANSFER, verifyAnswer } from "./verify-helpers";
+import { ORIGIN, type TestHost } from "../operators/helpers/host";
+import { ACTOR, AUDIENCE, auditOf } from "./helpers";
+import { callVerify, executeOnce, executionRequest, forward, grantVerifier, paymentsScene, submitTransfer, TRANSFER, verifyAnswer } from "./verify-helpers";
 
 let host: TestHost;
 let owner: Enrolled;
@@ -24,18 +24,7 @@ let other: Enrolled;
 let service: Enrolled;
 
 beforeAll(async () => {
-  host = await startTestHost();
-  owner = await enroll(host.db, "payer");
-  other = await enroll(host.db, "intruder");
-  service = await enroll(host.db, "payments-service");
-  await grantVerifier(host.db, service.machine.id);
-  await publish(
-    host.db,
-    policyDoc("Payments", [
-      rule({ id: "transfers", actions: ["payments.transfer"], resources: ["**"] }),
-      rule({ id: "large", actions: ["payments.large"], resources: ["**"], approval: { requirements: [{ approvers: 1 }], expiresInSeconds: 600 } }),
-    ]),
-  );
+  ({ host, owner, other, service } = await paymentsScene(1));
 });
 afterAll(() => host.close());
 
