@@ -1,12 +1,22 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 
-/** The Prisma driver adapter for a database URL: SQLite file or PostgreSQL. */
-export function createAdapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+/**
+ * The Prisma driver adapter for a database URL: SQLite file or PostgreSQL. `forSchemaEngine`:
+ * the connection the schema engine introspects PostgreSQL through (lib/db/schema-engine.ts).
+ */
+export function createAdapterFactory(databaseUrl: string, options: { forSchemaEngine?: boolean } = {}): SqlMigrationAwareDriverAdapterFactory {
   if (databaseUrl.startsWith("file:")) {
     // WAL lets readers proceed while one writer commits; busy_timeout makes
     // concurrent writers (several processes on one file) wait instead of failing.
     return new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 });
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // A pool per process; each Console instance holds at most `max` connections.
+    const config: pg.PoolConfig = { connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 10_000 };
+    return new PrismaPg(options.forSchemaEngine ? { ...config, Client: CatalogCharAsTextClient as unknown as typeof pg.Client } : config);
   }
   throw new Error(`Unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
 }
@@ -41,4 +51,34 @@ export class ConnectedAdapterFactory implements SqlMigrationAwareDriverAdapterFa
   connectToShadowDb(): Promise<SqlDriverAdapter> {
     return this.inner.connectToShadowDb();
   }
+}
+
+/**
+ * The schema engine reads PostgreSQL's catalogs, whose one-byte `"char"` columns (relkind,
+ * contype…) @prisma/adapter-pg 7.10 refuses as an unsupported type, so every diff against a
+ * PostgreSQL database fails. pg parses `"char"` as a one-character string anyway; this client
+ * reports such columns as text, which is what they hold, so the adapter accepts them.
+ */
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+class CatalogCharAsTextClient extends pg.Client {
+  // pg.Client.query has many overloads (pg.Pool calls it with a callback): wrap them all.
+  // @ts-expect-error the override is typed loosely on purpose.
+  override query(...args: unknown[]): unknown {
+    const last = args.at(-1);
+    if (typeof last === "function") {
+      const callback = last as (error: Error | null, result?: pg.QueryResult) => void;
+      return (super.query as (...a: unknown[]) => unknown)(...args.slice(0, -1), (error: Error | null, result?: pg.QueryResult) => {
+        if (result) charAsText(result);
+        callback(error, result);
+      });
+    }
+    const returned = (super.query as (...a: unknown[]) => unknown)(...args);
+    return returned instanceof Promise ? returned.then((result: pg.QueryResult) => charAsText(result)) : returned;
+  }
+}
+
+function charAsText(result: pg.QueryResult): pg.QueryResult {
+  for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+  return result;
 }

@@ -1,12 +1,14 @@
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
+import { PrismaClient as PostgresqlPrismaClient } from "./generated-postgresql/client";
 import { ConnectedAdapterFactory, createAdapterFactory } from "./adapter";
 import { loadConfig } from "../config/env";
+import { databaseKindOf, type DatabaseKind } from "./migration-files";
 
 export type Db = InstanceType<typeof PrismaClient>;
 /** What a domain function receives when it must run inside the caller's transaction. */
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
-export type DatabaseKind = "sqlite" | "postgresql";
+export type { DatabaseKind } from "./migration-files";
 
 /**
  * What PTERI knows about a client it created, kept on the client itself under a global symbol:
@@ -25,8 +27,12 @@ function metaOf(db: Db): DbMeta | undefined {
 
 export function createDb(databaseUrl: string): Db {
   const factory = new ConnectedAdapterFactory(createAdapterFactory(databaseUrl));
-  const db = new PrismaClient({ adapter: factory });
-  const meta: DbMeta = { kind: databaseUrl.startsWith("file:") ? "sqlite" : "postgresql", factory };
+  const kind = databaseKindOf(databaseUrl);
+  // Both clients come from the same models (scripts/prisma-generate.mjs); their types differ
+  // only in options PTERI does not use (PostgreSQL's case-insensitive filter mode, say), so
+  // the SQLite client's type describes both.
+  const db = kind === "sqlite" ? new PrismaClient({ adapter: factory }) : (new PostgresqlPrismaClient({ adapter: factory }) as unknown as Db);
+  const meta: DbMeta = { kind, factory };
   Object.defineProperty(db, META, { value: meta, enumerable: false });
   return db;
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { createAdapterFactory } from "./adapter";
+import { runPostgresqlScript } from "./postgresql";
 
 /**
  * Prisma's WebAssembly schema engine, driven through a driver adapter.
@@ -20,11 +21,11 @@ export async function withSchemaEngine<T>(databaseUrl: string, schemaFiles: Sche
   // engine.free() does not close the connections the engine opened, and an open
   // connection keeps SQLite locked for everyone else in this process: track and close them.
   const opened: SqlDriverAdapter[] = [];
-  const base = createAdapterFactory(databaseUrl);
+  const base = createAdapterFactory(databaseUrl, { forSchemaEngine: true });
   const tracking: SqlMigrationAwareDriverAdapterFactory = {
     provider: base.provider,
     adapterName: base.adapterName,
-    connect: async () => track(opened, await base.connect()),
+    connect: async () => track(opened, wholeScripts(await base.connect(), databaseUrl)),
     connectToShadowDb: async () => track(opened, await base.connectToShadowDb()),
   };
   const datamodels = schemaFiles.map((f): [string, string] => [f.path, f.content]);
@@ -35,6 +36,17 @@ export async function withSchemaEngine<T>(databaseUrl: string, schemaFiles: Sche
     engine.free();
     await Promise.all(opened.map((adapter) => adapter.dispose()));
   }
+}
+
+/**
+ * @prisma/adapter-pg 7.10 runs a migration script by splitting it at every `;`, which breaks
+ * any statement with a `;` inside: a PL/pgSQL function body, a comment. PostgreSQL itself
+ * runs a whole multi-statement script in one simple query (as one implicit transaction, as
+ * Prisma's native engine does), so hand it the script whole.
+ */
+function wholeScripts(adapter: SqlDriverAdapter, databaseUrl: string): SqlDriverAdapter {
+  if (adapter.provider === "postgres") adapter.executeScript = (script) => runPostgresqlScript(databaseUrl, script);
+  return adapter;
 }
 
 function track(opened: SqlDriverAdapter[], adapter: SqlDriverAdapter): SqlDriverAdapter {

@@ -1,5 +1,5 @@
-import type { Db } from "./client";
-import { listMigrationNames, MIGRATIONS_DIR } from "./migration-files";
+import { databaseKind, type Db } from "./client";
+import { listMigrationNames, MIGRATIONS_DIRS } from "./migration-files";
 
 export interface DatabaseStatus {
   reachable: boolean;
@@ -9,7 +9,7 @@ export interface DatabaseStatus {
 }
 
 /** Is the database usable, and has every migration shipped with this build been applied? */
-export async function databaseStatus(db: Db, migrationsDir = MIGRATIONS_DIR): Promise<DatabaseStatus> {
+export async function databaseStatus(db: Db, migrationsDir = MIGRATIONS_DIRS[databaseKind(db)]): Promise<DatabaseStatus> {
   const shipped = listMigrationNames(migrationsDir);
   try {
     const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(

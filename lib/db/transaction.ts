@@ -128,7 +128,7 @@ async function endTransaction(transaction: Transaction, how: "COMMIT" | "ROLLBAC
 const sqlWriteTxs = new WeakSet<object>();
 
 function driverSqlWriteTx(transaction: Transaction, postgres: boolean): SqlWriteTx {
-  const toQuery = (sql: Prisma.Sql): SqlQuery => ({ sql: postgres ? sql.statement : sql.sql, args: sql.values, argTypes: sql.values.map(argType) });
+  const toQuery = (sql: Prisma.Sql): SqlQuery => ({ sql: postgres ? sql.text : sql.sql, args: sql.values, argTypes: sql.values.map(argType) });
   const tx = {
     async query<T>(sql: Prisma.Sql): Promise<T[]> {
       const result = await transaction.queryRaw(toQuery(sql));

@@ -78,7 +78,7 @@ describe("tampering", () => {
   it("a summary changed in the database: the hash check fails, and so does inclusion in the signed tree", async () => {
     const submitted = await host.db.auditEntry.findFirstOrThrow({ where: { type: INTENT_EVENTS.submitted } });
     await dropGuards(host.db);
-    await host.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET "summary" = ? WHERE "seq" = ?`, "Nothing to see here.", submitted.seq);
+    await host.db.$executeRaw`UPDATE "AuditEntry" SET "summary" = ${"Nothing to see here."} WHERE "seq" = ${submitted.seq}`;
     try {
       const result = await verify(await detailOf(chain.executionSeq, auditor.cookie));
       expect(result.ok).toBe(false);
@@ -86,7 +86,7 @@ describe("tampering", () => {
       expect(check(result, submitted.seq, "inclusion").ok).toBe(false);
       expect(failedKinds(result)).toEqual([`${submitted.seq}:hash`, `${submitted.seq}:link`, `${submitted.seq}:inclusion`]);
     } finally {
-      await host.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET "summary" = ? WHERE "seq" = ?`, submitted.summary, submitted.seq);
+      await host.db.$executeRaw`UPDATE "AuditEntry" SET "summary" = ${submitted.summary} WHERE "seq" = ${submitted.seq}`;
     }
     expect((await verify(await detailOf(chain.executionSeq, auditor.cookie))).ok).toBe(true);
   });

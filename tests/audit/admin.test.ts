@@ -7,6 +7,7 @@ import { verifyCheckpoint } from "@/lib/audit/checkpoint";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { appendEvents, enroll, freshLog, machineRequest, PUBLIC_URL, type TestLog } from "./fixtures";
 import { runCli, type CliResult } from "./helpers";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 let log: TestLog;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ afterAll(() => log.close());
 
 function admin(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], { env: { ...process.env, PTERI_DATA_DIR: log.dir, PTERI_PUBLIC_URL: PUBLIC_URL }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], { env: { ...process.env, PTERI_DATA_DIR: log.dir, PTERI_PUBLIC_URL: PUBLIC_URL, ...testDatabaseEnv(log.dir) }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });

@@ -12,7 +12,7 @@ import { recordAuditEvent } from "@/lib/audit/log";
 import { exportAuditLog, resolveExportRange } from "@/lib/audit/export";
 import { getLogIdentity, type LogIdentity } from "@/lib/audit/log-identity";
 import { loadConfig, type Config } from "@/lib/config/env";
-import { createDb, type Db } from "@/lib/db/client";
+import { createDb, databaseKind, type Db } from "@/lib/db/client";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { writeTransaction } from "@/lib/db/transaction";
 import { registerMachine } from "@/lib/machines/repository";
@@ -20,6 +20,7 @@ import { createContentDigest } from "@/lib/protocol/digest";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { defaultComponents, signRequest } from "@/lib/protocol/httpsig/sign";
 import { generateKeyPair, type GeneratedKeyPair } from "@/lib/protocol/keys";
+import { dropTestDatabase, testDatabaseEnv } from "@/tests/helpers/database";
 
 export const PUBLIC_URL = "http://localhost:3000";
 
@@ -33,7 +34,7 @@ export interface TestLog {
 
 export async function freshLog(env: Record<string, string> = {}): Promise<TestLog> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-audit-"));
-  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: PUBLIC_URL, ...env });
+  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: PUBLIC_URL, ...testDatabaseEnv(dir), ...env });
   await prepareDatabase(config);
   return openTestLog(dir, config);
 }
@@ -49,6 +50,7 @@ export async function openTestLog(dir: string, config: Config): Promise<TestLog>
     identity,
     async close() {
       await db.$disconnect();
+      await dropTestDatabase(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -108,6 +110,7 @@ export function writeExport(log: TestLog, lines: string[], name = "export.jsonl"
 
 /** What an attacker with database access does first: remove the append-only guards. */
 export async function dropGuards(db: Db): Promise<void> {
-  await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "AuditEntry_no_update"`);
-  await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "AuditEntry_no_delete"`);
+  const on = databaseKind(db) === "postgresql" ? ` ON "AuditEntry"` : "";
+  await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "AuditEntry_no_update"${on}`);
+  await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS "AuditEntry_no_delete"${on}`);
 }

@@ -5,12 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "@/lib/config/env";
 import { openTestLog, type TestLog } from "./fixtures";
+import { copyTestDatabase, testDatabaseEnv, testDatabaseKind } from "@/tests/helpers/database";
 
 /** A copy of a log's data directory (database and log key): the original is never touched. */
 export async function copyLog(source: TestLog, name: string): Promise<TestLog> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pteri-audit-${name}-`));
+  // SQLite: move the WAL's commits into the file, then copy the file with the directory.
+  if (testDatabaseKind === "sqlite") await source.db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
   fs.cpSync(source.dir, dir, { recursive: true, filter: (src) => !src.endsWith(".jsonl") });
-  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: source.config.publicUrl.href });
+  if (testDatabaseKind === "postgresql") await copyTestDatabase(source.db, source.dir, dir);
+  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: source.config.publicUrl.href, ...testDatabaseEnv(dir) });
   return openTestLog(dir, config);
 }
 

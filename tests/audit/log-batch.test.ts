@@ -15,12 +15,13 @@ import { createDb, type Db } from "@/lib/db/client";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { sqlWriteTransaction, writeTransaction } from "@/lib/db/transaction";
 import { Prisma } from "@/lib/db/generated/client";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 let dir: string;
 let db: Db;
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-audit-batch-"));
-  const config = loadConfig({ PTERI_DATA_DIR: dir });
+  const config = loadConfig({ PTERI_DATA_DIR: dir, ...testDatabaseEnv(dir) });
   await prepareDatabase(config);
   db = createDb(config.databaseUrl);
 });
@@ -60,7 +61,7 @@ describe("recordAuditEvents", () => {
     const batchedHashes = (await db.auditEntry.findMany({ orderBy: { seq: "asc" } })).map((r) => r.entryHash);
 
     const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-audit-batch-"));
-    const config = loadConfig({ PTERI_DATA_DIR: otherDir });
+    const config = loadConfig({ PTERI_DATA_DIR: otherDir, ...testDatabaseEnv(otherDir) });
     await prepareDatabase(config);
     const other = createDb(config.databaseUrl);
     try {

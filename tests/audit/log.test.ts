@@ -10,12 +10,13 @@ import { loadConfig } from "@/lib/config/env";
 import { createDb, type Db } from "@/lib/db/client";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { writeTransaction } from "@/lib/db/transaction";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 let dir: string;
 let db: Db;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-audit-"));
-  const config = loadConfig({ PTERI_DATA_DIR: dir });
+  const config = loadConfig({ PTERI_DATA_DIR: dir, ...testDatabaseEnv(dir) });
   await prepareDatabase(config);
   db = createDb(config.databaseUrl);
 });

@@ -27,7 +27,6 @@ beforeAll(async () => {
   size = 32;
   const row = await honest.db.auditEntry.findUniqueOrThrow({ where: { seq: T } });
   expect(row.type).toBe("machine.request");
-  await honest.db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
 }, 60_000);
 afterAll(() => honest.close());
 
@@ -82,7 +81,7 @@ describe("tampering in the database", () => {
       const [e] = await rows(log, T);
       const evidence = { ...e!.evidence, signatureBase: String(e!.evidence.signatureBase).replace("whoami", "admin") };
       const forged = entryHash(entryDocument({ ...e!, evidence }));
-      await log.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET "evidence" = ?, "entryHash" = ? WHERE "seq" = ?`, JSON.stringify(evidence), forged, T);
+      await log.db.$executeRaw`UPDATE "AuditEntry" SET "evidence" = ${JSON.stringify(evidence)}, "entryHash" = ${forged} WHERE "seq" = ${T}`;
     });
     expect(r.seq).toBe(T);
     expect(r.message).toMatch(new RegExp(`^entry ${T}: machine signature invalid`));
@@ -133,7 +132,7 @@ describe("tampering in the database", () => {
       for (const e of await rows(log, T)) {
         const doc = { ...entryDocument(e), prevHash, ...(e.seq === T ? { summary: "nothing happened" } : {}) };
         prevHash = entryHash(doc);
-        await log.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET "summary" = ?, "prevHash" = ?, "entryHash" = ? WHERE "seq" = ?`, doc.summary, doc.prevHash, prevHash, e.seq);
+        await log.db.$executeRaw`UPDATE "AuditEntry" SET "summary" = ${doc.summary}, "prevHash" = ${doc.prevHash}, "entryHash" = ${prevHash} WHERE "seq" = ${e.seq}`;
       }
     });
     expect(r).toEqual({ message: `root at size ${size} does not match the signed checkpoint: entries were removed or changed` });
@@ -147,7 +146,7 @@ describe("tampering in the database", () => {
   it("a machine key substituted in the Machine table: the key's thumbprint gives it away", async () => {
     const r = await attack("key", async (log) => {
       const other = (await generateKeyPair()).publicKey.jwk;
-      await log.db.$executeRawUnsafe(`UPDATE "Machine" SET "publicJwk" = ? WHERE "name" = 'alpha'`, JSON.stringify(other));
+      await log.db.$executeRaw`UPDATE "Machine" SET "publicJwk" = ${JSON.stringify(other)} WHERE "name" = 'alpha'`;
     });
     expect(r.message).toMatch(/^key "[A-Za-z0-9_-]{43}": its keyId is not the thumbprint of its public key/);
   });

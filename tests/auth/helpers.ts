@@ -14,6 +14,7 @@ import { createContentDigest } from "@/lib/protocol/digest";
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { defaultComponents, signRequest, type SignOptions } from "@/lib/protocol/httpsig/sign";
 import { generateKeyPair, type GeneratedKeyPair } from "@/lib/protocol/keys";
+import { dropTestDatabase, testDatabaseEnv } from "@/tests/helpers/database";
 
 /** A fixed server clock (ms): 2026-12-04T12:00:30Z, mid-minute. */
 export const NOW_MS = Date.UTC(2026, 11, 4, 12, 0, 30);
@@ -31,7 +32,7 @@ export interface TestDb {
 
 export async function freshDb(publicUrl = PUBLIC_URL): Promise<TestDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-auth-"));
-  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: publicUrl });
+  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: publicUrl, ...testDatabaseEnv(dir) });
   await prepareDatabase(config);
   const db = createDb(config.databaseUrl);
   const others: Db[] = [];
@@ -46,6 +47,7 @@ export async function freshDb(publicUrl = PUBLIC_URL): Promise<TestDb> {
     },
     async close() {
       await Promise.all([db, ...others].map((c) => c.$disconnect()));
+      await dropTestDatabase(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

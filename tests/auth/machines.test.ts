@@ -10,6 +10,7 @@ import { findMachineByKeyId, registerMachine, type RegisterMachineInput } from "
 import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { generateKeyPair } from "@/lib/protocol/keys";
 import { freshDb, type TestDb } from "./helpers";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 const run = promisify(execFile);
 let t: TestDb;
@@ -74,7 +75,7 @@ describe("npm run admin -- machine-register", () => {
     const key = await generateKeyPair(nodeEd25519);
     const file = path.join(t.dir, "machine.pub.pem");
     fs.writeFileSync(file, key.publicPem);
-    const env = { ...process.env, PTERI_DATA_DIR: t.dir, DATABASE_URL: "", PTERI_PUBLIC_URL: "" };
+    const env = { ...process.env, PTERI_DATA_DIR: t.dir, ...testDatabaseEnv(t.dir), PTERI_PUBLIC_URL: "" };
     const args = ["--import", "tsx", "scripts/admin.ts", "machine-register", "--name", "ci", "--public-key", file, "--tag", "ci", "--json"];
     const first = await run(process.execPath, args, { env });
     const report = JSON.parse(first.stdout) as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { authenticateMachineRequest, type AuthResult } from "@/lib/auth/authenti
 import { commitAcceptedRequest, LAST_SEEN_RESOLUTION_MS, requestCommitStats, type AcceptedRequest } from "@/lib/auth/request-commit";
 import { entryDocument, entryHash } from "@/lib/audit/entry";
 import { entryFromRow } from "@/lib/audit/rows";
+import { databaseKind, type Db } from "@/lib/db/client";
 import { enroll, freshDb, NOW_MS, NOW_S, setStatus, signedRequest, testDeps, type TestDb } from "./helpers";
 
 let t: TestDb;
@@ -80,7 +81,7 @@ describe("requests that arrive together", () => {
     const signed = await Promise.all(Array.from({ length: 3 }, () => signedRequest(key)));
     const doomed = signed[1]!.nonce;
     // The database refuses that one request's nonce row: its transaction cannot commit.
-    await t.db.$executeRawUnsafe(`CREATE TRIGGER "test_refuse_nonce" BEFORE INSERT ON "NonceUse" WHEN NEW."nonce" = '${doomed}' BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
+    const dropTrigger = await refuseNonceInsert(t.db, doomed);
     const start = await t.db.auditEntry.count();
     const errors: string[] = [];
     const original = console.error;
@@ -91,7 +92,7 @@ describe("requests that arrive together", () => {
       expect(results[1]!.ok ? 0 : results[1]!.response.status).toBe(503);
     } finally {
       console.error = original;
-      await t.db.$executeRawUnsafe(`DROP TRIGGER "test_refuse_nonce"`);
+      await dropTrigger();
     }
     expect(errors.join("\n")).toMatch(/request authentication unavailable/);
     expect(await t.db.auditEntry.count()).toBe(start + 2);
@@ -132,3 +133,17 @@ describe("lastSeenAt", () => {
     expect(await at(LAST_SEEN_RESOLUTION_MS)).toBe(NOW_MS + LAST_SEEN_RESOLUTION_MS);
   });
 });
+
+/** A trigger that makes the database refuse one nonce's row; returns how to drop it. */
+async function refuseNonceInsert(db: Db, nonce: string): Promise<() => Promise<void>> {
+  if (databaseKind(db) === "sqlite") {
+    await db.$executeRawUnsafe(`CREATE TRIGGER "test_refuse_nonce" BEFORE INSERT ON "NonceUse" WHEN NEW."nonce" = '${nonce}' BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
+    return async () => void (await db.$executeRawUnsafe(`DROP TRIGGER "test_refuse_nonce"`));
+  }
+  await db.$executeRawUnsafe(`CREATE FUNCTION "test_refuse_nonce"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END; $$`);
+  await db.$executeRawUnsafe(`CREATE TRIGGER "test_refuse_nonce" BEFORE INSERT ON "NonceUse" FOR EACH ROW WHEN (NEW."nonce" = '${nonce}') EXECUTE FUNCTION "test_refuse_nonce"()`);
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER "test_refuse_nonce" ON "NonceUse"`);
+    await db.$executeRawUnsafe(`DROP FUNCTION "test_refuse_nonce"()`);
+  };
+}

@@ -14,10 +14,11 @@ import { nodeEd25519 } from "@/lib/protocol/ed25519-node";
 import { generateKeyPair } from "@/lib/protocol/keys";
 import { testDeps } from "../auth/helpers";
 import { enrollRequest } from "./helpers";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 const PUBLIC = "https://console.example.com";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-admin-machines-"));
-const env = { PTERI_DATA_DIR: dataDir, PTERI_PUBLIC_URL: PUBLIC, DATABASE_URL: "", PORT: "" };
+const env = { PTERI_DATA_DIR: dataDir, PTERI_PUBLIC_URL: PUBLIC, ...testDatabaseEnv(dataDir), PORT: "" };
 
 type Run = { code: number; stdout: string; stderr: string };
 function admin(...args: string[]): Promise<Run> {

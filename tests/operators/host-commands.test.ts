@@ -5,9 +5,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config/env";
 import { startupNotices } from "@/scripts/startup-notices";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-admin-ops-"));
-const env = { PTERI_DATA_DIR: dataDir, PTERI_PUBLIC_URL: "https://console.example.com", DATABASE_URL: "", PORT: "" };
+const env = { PTERI_DATA_DIR: dataDir, PTERI_PUBLIC_URL: "https://console.example.com", ...testDatabaseEnv(dataDir), PORT: "" };
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 function admin(...args: string[]) {
@@ -50,7 +51,7 @@ describe("npm run admin -- setup-link / invite-operator", () => {
 });
 
 describe("what npm start prints", () => {
-  const config = loadConfig({ PTERI_PUBLIC_URL: "https://console.example.com", PTERI_DATA_DIR: dataDir });
+  const config = loadConfig({ PTERI_PUBLIC_URL: "https://console.example.com", PTERI_DATA_DIR: dataDir, ...testDatabaseEnv(dataDir) });
 
   it("a setup link while no operator exists", () => {
     const lines = startupNotices(config, { url: "https://console.example.com/setup#token=T", expiresAt: new Date("2030-01-01T00:00:00Z") }).join("\n");

@@ -175,9 +175,9 @@ describe("versions and rollback", () => {
   it("the database refuses to change or delete a published version", async () => {
     const { policy } = await publishedPolicy(host.db, doc("Immutable"));
     const before = await host.db.policyVersion.findMany({ where: { policyId: policy.id } });
-    await expect(host.db.$executeRawUnsafe(`UPDATE "PolicyVersion" SET "note" = 'tampered' WHERE "policyId" = ?`, policy.id)).rejects.toThrow(/immutable/);
-    await expect(host.db.$executeRawUnsafe(`UPDATE "PolicyVersion" SET "document" = '{}' WHERE "policyId" = ?`, policy.id)).rejects.toThrow(/immutable/);
-    await expect(host.db.$executeRawUnsafe(`DELETE FROM "PolicyVersion" WHERE "policyId" = ?`, policy.id)).rejects.toThrow(/immutable/);
+    await expect(host.db.$executeRaw`UPDATE "PolicyVersion" SET "note" = 'tampered' WHERE "policyId" = ${policy.id}`).rejects.toThrow(/immutable/);
+    await expect(host.db.$executeRaw`UPDATE "PolicyVersion" SET "document" = '{}' WHERE "policyId" = ${policy.id}`).rejects.toThrow(/immutable/);
+    await expect(host.db.$executeRaw`DELETE FROM "PolicyVersion" WHERE "policyId" = ${policy.id}`).rejects.toThrow(/immutable/);
     await expect(host.db.policyVersion.deleteMany({ where: { policyId: policy.id } })).rejects.toThrow();
     expect(await host.db.policyVersion.findMany({ where: { policyId: policy.id } })).toEqual(before);
   });

@@ -9,7 +9,7 @@
  * the verifier checks everything up to the first gap, then reports entries missing: it
  * cannot tell a filter from a deletion, and that is the point of it.
  */
-import type { Db } from "../../db/client";
+import { databaseKind, type Db } from "../../db/client";
 import { Prisma } from "../../db/generated/client";
 import { exportAuditLog, resolveExportRange, type ExportRange } from "../export";
 import type { LogIdentity } from "../log-identity";
@@ -21,9 +21,9 @@ import type { Row } from "./search";
 const BATCH = 1000;
 
 /** Seqs of the matching entries, ascending from `from`, batch by batch. */
-async function* matchingSeqs(db: Pick<Db, "$queryRaw">, filters: AuditSearchFilters, from: number): AsyncGenerator<number> {
+async function* matchingSeqs(db: Db, filters: AuditSearchFilters, from: number): AsyncGenerator<number> {
   for (let above = from - 1; ; ) {
-    const rows = await db.$queryRaw<{ seq: number | bigint }[]>(matchingEntriesSql(filters, Prisma.raw(`e."seq" AS "seq"`), { limit: BATCH, ascending: { above } }));
+    const rows = await db.$queryRaw<{ seq: number | bigint }[]>(matchingEntriesSql(databaseKind(db), filters, Prisma.raw(`e."seq" AS "seq"`), { limit: BATCH, ascending: { above } }));
     for (const row of rows) yield Number(row.seq);
     if (rows.length < BATCH) return;
     above = Number(rows[rows.length - 1]!.seq);
@@ -32,7 +32,7 @@ async function* matchingSeqs(db: Pick<Db, "$queryRaw">, filters: AuditSearchFilt
 
 async function matchRange(db: Db, filters: AuditSearchFilters): Promise<ExportRange> {
   const end = async (ascending: boolean) =>
-    (await db.$queryRaw<{ seq: number | bigint }[]>(matchingEntriesSql(filters, Prisma.raw(`e."seq" AS "seq"`), { limit: 1, ...(ascending ? { ascending: {} } : {}) })))[0];
+    (await db.$queryRaw<{ seq: number | bigint }[]>(matchingEntriesSql(databaseKind(db), filters, Prisma.raw(`e."seq" AS "seq"`), { limit: 1, ...(ascending ? { ascending: {} } : {}) })))[0];
   const [first, last] = [await end(true), await end(false)];
   if (!first || !last) {
     // Nothing matches: an empty export at the end of the log (it still verifies).
@@ -72,11 +72,11 @@ export const CSV_COLUMNS = ["seq", "time", "type", "actor_type", "actor_id", "su
 type CsvRow = Row & { entryHash: string };
 
 /** The search as CSV (RFC 4180, csv.ts), oldest first like the JSONL export, one line at a time. */
-export async function* searchExportCsv(db: Pick<Db, "$queryRaw">, filters: AuditSearchFilters): AsyncGenerator<string> {
+export async function* searchExportCsv(db: Db, filters: AuditSearchFilters): AsyncGenerator<string> {
   yield csvRow(CSV_COLUMNS);
   const columns = Prisma.raw(`e."seq", e."time", e."type", e."actorType", e."actorId", e."summary", e."subjects", e."entryHash"`);
   for (let above = -1; ; ) {
-    const rows = await db.$queryRaw<CsvRow[]>(matchingEntriesSql(filters, columns, { limit: BATCH, ascending: { above } }));
+    const rows = await db.$queryRaw<CsvRow[]>(matchingEntriesSql(databaseKind(db), filters, columns, { limit: BATCH, ascending: { above } }));
     for (const r of rows) yield csvRow([String(r.seq), new Date(r.time).toISOString(), r.type, r.actorType, r.actorId, r.summary, r.subjects, r.entryHash]);
     if (rows.length < BATCH) return;
     above = Number(rows[rows.length - 1]!.seq);

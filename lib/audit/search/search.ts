@@ -4,16 +4,14 @@
  * Keyset on seq: appends only add larger seqs, so paging down never skips or repeats an
  * entry however many are appended meanwhile.
  */
-import type { Db } from "../../db/client";
+import { databaseKind, type Db } from "../../db/client";
 import { Prisma } from "../../db/generated/client";
 import type { AuditSearchFilters, AuditSearchQuery } from "./query";
-import { matchingEntriesSql, sampleSql } from "./sql";
+import { matchingEntriesSql, outerJoin, sampleSql } from "./sql";
 import { SEARCH_DECISIONS, SEARCH_OUTCOMES, type AuditSearchFacets, type AuditSearchResponse, type AuditSearchRow, type FacetCount } from "./wire";
 
 /** Facets look at most this many entries (the newest the search's index yields). */
 export const FACET_SCAN_LIMIT = 2000;
-
-type Reader = Pick<Db, "$queryRaw">;
 
 /** An entry as the search reads it (the listing's columns). */
 export interface Row {
@@ -28,9 +26,9 @@ export interface Row {
 
 const ROW_COLUMNS = Prisma.raw(`e."seq", e."time", e."type", e."actorType", e."actorId", e."summary", e."subjects"`);
 
-export async function searchAuditEntries(db: Reader, query: AuditSearchQuery): Promise<AuditSearchResponse> {
+export async function searchAuditEntries(db: Db, query: AuditSearchQuery): Promise<AuditSearchResponse> {
   const { cursor, limit, ...filters } = query;
-  const rows = await db.$queryRaw<Row[]>(matchingEntriesSql(filters, ROW_COLUMNS, { below: cursor, limit: limit + 1 }));
+  const rows = await db.$queryRaw<Row[]>(matchingEntriesSql(databaseKind(db), filters, ROW_COLUMNS, { below: cursor, limit: limit + 1 }));
   const page = rows.slice(0, limit).map(rowOf);
   const { facets, capped } = await facetCounts(db, filters);
   return {
@@ -47,16 +45,18 @@ export async function searchAuditEntries(db: Reader, query: AuditSearchQuery): P
  * driving index walks (sql.ts): bounded work whatever the filters. When the index holds more,
  * `capped` says so and the counts are a lower bound.
  */
-export async function facetCounts(db: Reader, filters: AuditSearchFilters): Promise<{ facets: AuditSearchFacets; capped: boolean }> {
-  const sample = sampleSql(filters, FACET_SCAN_LIMIT);
-  // CROSS JOINs keep the sampled rows the outer loop, so the term table is probed by its
-  // (seq, field) index rather than scanned.
+export async function facetCounts(db: Db, filters: AuditSearchFilters): Promise<{ facets: AuditSearchFacets; capped: boolean }> {
+  const kind = databaseKind(db);
+  const sample = sampleSql(kind, filters, FACET_SCAN_LIMIT);
+  const join = outerJoin(kind);
+  // The sampled rows stay the outer loop (SQLite's CROSS JOIN), so the term table is probed by
+  // its (seq, field) index rather than scanned. Counts are bigint on PostgreSQL: Number() below.
   const counted = await db.$queryRaw<{ facet: string; value: string; n: number | bigint }[]>`
     WITH w AS MATERIALIZED (${sample.walked}),
-    m AS MATERIALIZED (SELECT e."seq" AS "seq", e."type" AS "type" FROM w CROSS JOIN "AuditEntry" e ON e."seq" = w."seq" ${sample.probes})
+    m AS MATERIALIZED (SELECT e."seq" AS "seq", e."type" AS "type" FROM w ${join} "AuditEntry" e ON e."seq" = w."seq" ${sample.probes})
     SELECT 'walked' AS "facet", '' AS "value", COUNT(*) AS "n" FROM w
     UNION ALL SELECT 'type', m."type", COUNT(*) FROM m GROUP BY m."type"
-    UNION ALL SELECT t."field", t."value", COUNT(*) FROM m CROSS JOIN "AuditSearchTerm" t
+    UNION ALL SELECT t."field", t."value", COUNT(*) FROM m ${join} "AuditSearchTerm" t
       ON t."seq" = m."seq" AND t."field" IN ('decision', 'outcome') GROUP BY t."field", t."value"`;
   const of = (facet: string, known?: readonly string[]): FacetCount[] =>
     counted

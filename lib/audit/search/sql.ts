@@ -3,7 +3,7 @@
  * other filters as per-entry probes. Choosing the driver by hand keeps every plan a walk down
  * one index that stops after a page, instead of whatever the planner guesses:
  *
- *   full text                  FTS5 in rowid order (fulltext.ts)
+ *   full text                  FTS5 in rowid order, or PostgreSQL's GIN index (fulltext.ts)
  *   machine, operator, action  AuditSearchTerm's primary key (field, value, seq)
  *   one event type             AuditEntry's (type, seq) index
  *   decision, outcome          AuditSearchTerm again
@@ -11,7 +11,12 @@
  *
  * A page costs the index entries walked until it is full: fast when the driver is selective
  * or the probes match often; a rare probe under a common driver walks further (bench/audit-search.ts).
+ *
+ * Both databases get the same SQL, spelled in their dialect (`kind`, from databaseKind): the
+ * SQLite-only hints below (CROSS JOIN, unary +) become plain SQL on PostgreSQL, which has
+ * neither and whose planner picks the join order from its statistics.
  */
+import type { DatabaseKind } from "../../db/client";
 import { Prisma } from "../../db/generated/client";
 import { fullTextSource } from "./fulltext";
 import type { AuditSearchFilters } from "./query";
@@ -38,8 +43,14 @@ const termProbe = (field: TermField, value: string): Prisma.Sql =>
 
 const entrySource = (where: Prisma.Sql[] = []): Driver => ({ from: Prisma.sql`"AuditEntry" d`, where, seq: Prisma.raw(`d."seq"`) });
 
+/**
+ * The join that keeps the left side the outer loop: SQLite's CROSS JOIN (its planner never
+ * reorders one); on PostgreSQL, which has no CROSS JOIN … ON, a plain JOIN.
+ */
+export const outerJoin = (kind: DatabaseKind): Prisma.Sql => Prisma.raw(kind === "sqlite" ? "CROSS JOIN" : "JOIN");
+
 /** Which index walks the entries (always aliased d), and the filters left to probe per entry (on e). */
-function planOf(filters: AuditSearchFilters): { driver: Driver; probes: Prisma.Sql[] } {
+function planOf(kind: DatabaseKind, filters: AuditSearchFilters): { driver: Driver; probes: Prisma.Sql[] } {
   const terms = (fields: TermField[]) => fields.filter((f) => filters[f] !== undefined).map((f) => [f, filters[f] as string] as const);
   const selective = terms(SELECTIVE_TERMS);
   const broad = terms(BROAD_TERMS);
@@ -49,7 +60,7 @@ function planOf(filters: AuditSearchFilters): { driver: Driver; probes: Prisma.S
   let typeDriven = false;
   const probes: Prisma.Sql[] = [];
   if (filters.q) {
-    const text = fullTextSource(filters.q);
+    const text = fullTextSource(kind, filters.q);
     driver = { from: text.from, where: [text.where], seq: text.seq };
   } else if (selective.length > 0) {
     driver = termSource(...selective.shift()!);
@@ -65,7 +76,9 @@ function planOf(filters: AuditSearchFilters): { driver: Driver; probes: Prisma.S
   if (types.length === 1 && !typeDriven) probes.push(Prisma.sql`e."type" = ${types[0]}`);
   // Unary + keeps SQLite off the (type, seq) index for several types: that index would
   // gather every match of each type and sort them, where the seq walk stops after a page.
-  if (types.length > 1) probes.push(Prisma.sql`+e."type" IN (${Prisma.join(types)})`);
+  // PostgreSQL has no unary + for text.
+  const type = Prisma.raw(kind === "sqlite" ? `+e."type"` : `e."type"`);
+  if (types.length > 1) probes.push(Prisma.sql`${type} IN (${Prisma.join(types)})`);
   // Time is a probe, not a bound on seq: entries are stamped by the instance that appended
   // them, so time is almost but not exactly in seq order, and a search must not miss one.
   if (filters.from) probes.push(Prisma.sql`e."time" >= ${filters.from}`);
@@ -80,16 +93,17 @@ const and = (conditions: Prisma.Sql[]) => (conditions.length > 0 ? Prisma.sql`WH
  * optionally below a keyset cursor: older entries), or ascending above a cursor (exports).
  */
 export function matchingEntriesSql(
+  kind: DatabaseKind,
   filters: AuditSearchFilters,
   columns: Prisma.Sql,
   options: { limit: number; below?: number; ascending?: { above?: number } },
 ): Prisma.Sql {
-  const { driver, probes } = planOf(filters);
+  const { driver, probes } = planOf(kind, filters);
   const where = [...driver.where, ...probes];
   if (options.below !== undefined) where.push(Prisma.sql`${driver.seq} < ${options.below}`);
   if (options.ascending?.above !== undefined) where.push(Prisma.sql`${driver.seq} > ${options.ascending.above}`);
-  // CROSS JOIN makes SQLite keep the driver as the outer loop, so its order serves ORDER BY.
-  return Prisma.sql`SELECT ${columns} FROM ${driver.from} CROSS JOIN "AuditEntry" e ON e."seq" = ${driver.seq} ${and(where)}
+  // The driver stays the outer loop (SQLite), so its order serves ORDER BY.
+  return Prisma.sql`SELECT ${columns} FROM ${driver.from} ${outerJoin(kind)} "AuditEntry" e ON e."seq" = ${driver.seq} ${and(where)}
     ORDER BY ${driver.seq} ${Prisma.raw(options.ascending ? "ASC" : "DESC")} LIMIT ${options.limit}`;
 }
 
@@ -98,8 +112,8 @@ export function matchingEntriesSql(
  * selects the seqs of the newest `walk` entries the driving index yields, and `probes` is the
  * WHERE clause (on e, joined to them) that the matches among those satisfy.
  */
-export function sampleSql(filters: AuditSearchFilters, walk: number): { walked: Prisma.Sql; probes: Prisma.Sql } {
-  const { driver, probes } = planOf(filters);
+export function sampleSql(kind: DatabaseKind, filters: AuditSearchFilters, walk: number): { walked: Prisma.Sql; probes: Prisma.Sql } {
+  const { driver, probes } = planOf(kind, filters);
   return {
     walked: Prisma.sql`SELECT ${driver.seq} AS "seq" FROM ${driver.from} ${and(driver.where)} ORDER BY ${driver.seq} DESC LIMIT ${walk}`,
     probes: and(probes),

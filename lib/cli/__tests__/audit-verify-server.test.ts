@@ -21,6 +21,7 @@ import { prepareDatabase } from "../../db/prepare";
 import { base64Decode } from "../../protocol/encoding";
 import { appendEvents, freshLog, openTestLog, PUBLIC_URL, type TestLog } from "../../../tests/audit/fixtures";
 import { expectOneErrorLine, runCli, tempDir } from "./run";
+import { testDatabaseEnv } from "@/tests/helpers/database";
 
 let honest: TestLog;
 let served: TestLog;
@@ -33,7 +34,7 @@ async function sameKeyLog(source: TestLog, entries: number): Promise<TestLog> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-rewrite-"));
   fs.copyFileSync(path.join(source.dir, "audit-log-key.pem"), path.join(dir, "audit-log-key.pem"));
   fs.chmodSync(path.join(dir, "audit-log-key.pem"), 0o600);
-  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: PUBLIC_URL });
+  const config = loadConfig({ PTERI_DATA_DIR: dir, PTERI_PUBLIC_URL: PUBLIC_URL, ...testDatabaseEnv(dir) });
   await prepareDatabase(config);
   const log = await openTestLog(dir, config);
   others.push(log);

@@ -18,6 +18,7 @@ import { signInWithPasskey, startSignIn } from "@/lib/operators/sign-in";
 import { webContext } from "@/lib/session/context";
 import type { RouteHandler } from "@/lib/session/route";
 import { SoftAuthenticator } from "./soft-authenticator";
+import { dropTestDatabase, testDatabaseUrl } from "@/tests/helpers/database";
 
 export const ORIGIN = "http://localhost:3999";
 export const CLIENT = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -32,7 +33,7 @@ export async function startTestHost(): Promise<TestHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-operators-"));
   process.env.PTERI_DATA_DIR = dir;
   process.env.PTERI_PUBLIC_URL = ORIGIN;
-  process.env.DATABASE_URL = "";
+  process.env.DATABASE_URL = testDatabaseUrl(dir);
   delete (globalThis as { pteriDb?: Db }).pteriDb;
   await prepareDatabase(loadConfig());
   const db = getDb();
@@ -41,6 +42,7 @@ export async function startTestHost(): Promise<TestHost> {
     db,
     async close() {
       await db.$disconnect();
+      await dropTestDatabase(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
