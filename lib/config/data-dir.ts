@@ -44,14 +44,46 @@ export function loadOrCreateSecret(dataDir: string, name: string): string {
     if (codeOf(error) !== "ENOENT") throw new ConfigError(`Cannot read ${file} (${codeOf(error)}); check the data directory's permissions.`);
   }
   const value = randomBytes(32).toString("base64url");
+  let created: boolean;
   try {
-    // "wx": never overwrite a secret another process created a moment ago.
-    fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
+    created = createPrivateFileOnce(file, `${value}\n`);
   } catch (error) {
-    if (codeOf(error) === "EEXIST") return loadOrCreateSecret(dataDir, name);
     throw new ConfigError(`Cannot write ${file} (${codeOf(error)}); check the data directory's permissions.`);
   }
-  return value;
+  // Another process (a second Console instance) created it a moment ago: use theirs.
+  return created ? value : loadOrCreateSecret(dataDir, name);
+}
+
+/**
+ * Creates `file` (mode 0600) holding `content` unless it exists; false when it already did.
+ * Console instances sharing a data directory may start at the same moment: the file appears
+ * complete or not at all (written aside, then hard-linked into place, which never replaces),
+ * so the other instance never reads it half-written and takes it for a corrupt one.
+ */
+export function createPrivateFileOnce(file: string, content: string): boolean {
+  const aside = `${file}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+  fs.writeFileSync(aside, content, { mode: 0o600, flag: "wx" });
+  try {
+    fs.linkSync(aside, file);
+    return true;
+  } catch (error) {
+    if (codeOf(error) === "EEXIST") return false;
+    if (!["EPERM", "ENOTSUP", "ENOSYS"].includes(codeOf(error))) throw error;
+    // A filesystem without hard links: an exclusive create is the best it offers.
+    return createExclusive(file, content);
+  } finally {
+    fs.rmSync(aside, { force: true });
+  }
+}
+
+function createExclusive(file: string, content: string): boolean {
+  try {
+    fs.writeFileSync(file, content, { mode: 0o600, flag: "wx" });
+    return true;
+  } catch (error) {
+    if (codeOf(error) === "EEXIST") return false;
+    throw error;
+  }
 }
 
 function assertPrivate(file: string): void {

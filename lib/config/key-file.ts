@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import { ConfigError } from "./env";
-import { codeOf } from "./data-dir";
+import { codeOf, createPrivateFileOnce } from "./data-dir";
 import { parsePrivateKey } from "../protocol/key-parse";
 import { privateKeyToPem, publicKeyInfo, randomSeed, type PrivateKeyInfo } from "../protocol/keys";
 import { noblePublicKeyFromSeed } from "../protocol/ed25519-noble";
@@ -39,13 +39,14 @@ export function loadOrCreateKeyFile(key: KeyFile): PrivateKeyInfo {
 
 function createKeyFile(key: KeyFile): PrivateKeyInfo {
   const seed = randomSeed();
+  let created: boolean;
   try {
-    // "wx": never overwrite a key another process (a second Console instance) just created.
-    fs.writeFileSync(key.path, privateKeyToPem(seed), { mode: 0o600, flag: "wx" });
+    created = createPrivateFileOnce(key.path, privateKeyToPem(seed));
   } catch (error) {
-    if (codeOf(error) === "EEXIST") return loadOrCreateKeyFile(key);
     throw new ConfigError(`Cannot write the ${key.name} ${key.path} (${codeOf(error)}); check the data directory's permissions.`);
   }
+  // Never overwrite a key another process (a second Console instance) just created: use it.
+  if (!created) return loadOrCreateKeyFile(key);
   return { seed, publicKey: publicKeyInfo(noblePublicKeyFromSeed(seed)) };
 }
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ensureDataDir, loadOrCreateSecret } from "@/lib/config/data-dir";
 import { ConfigError } from "@/lib/config/env";
 
@@ -43,6 +43,25 @@ describe("loadOrCreateSecret", () => {
     fs.writeFileSync(path.join(dir, "session.secret"), "short", { mode: 0o600 });
     expect(() => loadOrCreateSecret(dir, "session")).toThrow(ConfigError);
     expect(fs.readFileSync(path.join(dir, "session.secret"), "utf8")).toBe("short");
+  });
+
+  it("never shows another instance a half-written secret, and keeps the one created first", () => {
+    const file = path.join(dir, "session.secret");
+    const theirs = "b".repeat(43);
+    const link = fs.linkSync;
+    const spy = vi.spyOn(fs, "linkSync").mockImplementation((from, to) => {
+      // Just before this process's secret appears, nothing (not an empty file) is there...
+      expect(fs.existsSync(file)).toBe(false);
+      // ...and another Console instance, starting at the same moment, creates its secret first.
+      fs.writeFileSync(file, `${theirs}\n`, { mode: 0o600 });
+      link(from, to);
+    });
+    try {
+      expect(loadOrCreateSecret(dir, "session")).toBe(theirs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readdirSync(dir)).toEqual(["session.secret"]); // nothing left aside
   });
 
   it("refuses a secret other users can read", () => {
