@@ -4,9 +4,11 @@
 // directory its own database there), then stops and removes the cluster.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { startThrowawayCluster } from "./postgresql/cluster";
 
-const vitest = createRequire(import.meta.url).resolve("vitest/vitest.mjs");
+// vitest's package exports do not include its CLI file; find it beside its package.json.
+const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
 
 let cluster;
 try {
