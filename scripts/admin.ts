@@ -1,6 +1,7 @@
 // npm run admin -- COMMAND [args]: host administration for whoever controls the server.
 // Reads the same configuration and database as the Console (and migrates it first, except
-// for the configOnly commands such as db-backup, which must see the database as it is).
+// for the configOnly commands such as db-backup, which must see the database as it is), and
+// checks that the data directory's key files are the database's (except adopt-keys, which fixes that).
 import { ConfigError, loadConfig } from "../lib/config/env";
 import { prepareHost } from "../lib/config/startup";
 import { createDb } from "../lib/db/client";
@@ -11,10 +12,11 @@ import { inviteOperator } from "./admin/invite-operator";
 import { setupLink } from "./admin/setup-link";
 import { auditCheckpoint } from "./admin/audit-checkpoint";
 import { auditExport } from "./admin/audit-export";
+import { adoptKeys } from "./admin/adopt-keys";
 import { machineRegister } from "./admin/machine-register";
 import { enrollmentTicket } from "./admin/enrollment-ticket";
 
-const COMMANDS: AdminCommand[] = [dbStatus, dbBackup, enrollmentTicket, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink];
+const COMMANDS: AdminCommand[] = [dbStatus, dbBackup, enrollmentTicket, machineRegister, auditCheckpoint, auditExport, inviteOperator, setupLink, adoptKeys];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command.configOnly) return command.run(args, loadConfig());
-  const host = await prepareHost();
+  const host = await prepareHost(process.env, { checkKeys: command.checkKeys !== false });
   const db = createDb(host.config.databaseUrl);
   try {
     return await command.run(args, { ...host, db });

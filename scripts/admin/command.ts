@@ -17,6 +17,11 @@ interface CommandInfo {
 /** The usual command: runs after prepareHost() (secrets created, migrations applied), with a client. */
 export interface HostCommand extends CommandInfo {
   configOnly?: false;
+  /**
+   * False skips prepareHost's check that the data directory's key files are the ones the
+   * database records (lib/config/instance-keys.ts): only adopt-keys, which settles its refusal.
+   */
+  checkKeys?: false;
   run(args: string[], host: AdminHost): Promise<number>;
 }
 
