@@ -3,7 +3,8 @@
 //   /api/v1/whoami   PTERI: authenticateMachineRequest (verify, digest, nonce claim, audit append)
 //   /apikey/whoami   the static API key PTERI replaces: SHA-256 of the bearer key, one lookup
 //   /bench/stats     commits of the signed path (group commit) and the server's event-loop use
-// Usage: tsx bench/auth-server.ts DATA_DIR PUBLIC_JWK_JSON API_KEY  -> prints {"port":N}
+// Usage: PTERI_DATA_DIR=DIR [DATABASE_URL=URL] tsx bench/auth-server.ts PUBLIC_JWK_JSON API_KEY
+//   -> prints {"port":N}. The database is the one the environment selects (bench/database.ts).
 import { createHash } from "node:crypto";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
@@ -21,10 +22,11 @@ import { fingerprint } from "../lib/protocol/keys";
 
 export const BENCH_PUBLIC_URL = "http://bench.pteri.test";
 
-const [dataDir, jwkJson, apiKey] = process.argv.slice(2);
-if (!dataDir || !jwkJson || !apiKey) throw new Error("usage: auth-server.ts DATA_DIR PUBLIC_JWK_JSON API_KEY");
+const [jwkJson, apiKey] = process.argv.slice(2);
+const { PTERI_DATA_DIR, DATABASE_URL } = process.env;
+if (!PTERI_DATA_DIR || !jwkJson || !apiKey) throw new Error("usage: PTERI_DATA_DIR=DIR [DATABASE_URL=URL] auth-server.ts PUBLIC_JWK_JSON API_KEY");
 
-const config = loadConfig({ PTERI_DATA_DIR: dataDir, PTERI_PUBLIC_URL: BENCH_PUBLIC_URL });
+const config = loadConfig({ PTERI_DATA_DIR, DATABASE_URL, PTERI_PUBLIC_URL: BENCH_PUBLIC_URL });
 await prepareDatabase(config);
 const db = createDb(config.databaseUrl);
 const machine = await writeTransaction(db, (tx) =>
@@ -34,7 +36,7 @@ const machine = await writeTransaction(db, (tx) =>
 // The API-key baseline's table exists only in the benchmark's temporary database.
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 await db.$executeRawUnsafe(`CREATE TABLE "BenchApiKey" ("hash" TEXT NOT NULL PRIMARY KEY, "machineId" TEXT NOT NULL)`);
-await db.$executeRawUnsafe(`INSERT INTO "BenchApiKey" ("hash", "machineId") VALUES (?, ?)`, sha256(apiKey), machine.id);
+await db.$executeRaw`INSERT INTO "BenchApiKey" ("hash", "machineId") VALUES (${sha256(apiKey)}, ${machine.id})`;
 
 const deps = { db, config, now: Date.now, backend: nodeEd25519, maxBodyBytes: MAX_BODY_BYTES };
 
@@ -64,10 +66,8 @@ async function apiKeyWhoami(request: Request): Promise<Response> {
   const match = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "");
   if (!match?.[1]) return Response.json({ code: "unauthorized" }, { status: 401 });
   // One indexed lookup by the key's hash, joined to the machine it belongs to.
-  const rows = await db.$queryRawUnsafe<{ id: string; name: string; keyId: string; status: string; tags: string }[]>(
-    `SELECT m."id", m."name", m."keyId", m."status", m."tags" FROM "BenchApiKey" k JOIN "Machine" m ON m."id" = k."machineId" WHERE k."hash" = ?`,
-    sha256(match[1]),
-  );
+  const rows = await db.$queryRaw<{ id: string; name: string; keyId: string; status: string; tags: string }[]>`
+    SELECT m."id", m."name", m."keyId", m."status", m."tags" FROM "BenchApiKey" k JOIN "Machine" m ON m."id" = k."machineId" WHERE k."hash" = ${sha256(match[1])}`;
   const row = rows[0];
   if (!row || row.status !== "active") return Response.json({ code: "unauthorized" }, { status: 401 });
   const body = { machine: { id: row.id, name: row.name, keyId: row.keyId, fingerprint: fingerprint(row.keyId), status: row.status, tags: JSON.parse(row.tags) as string[] }, auditSeq: null };

@@ -11,11 +11,10 @@
  * which goes first), and the figures are medians over the rounds: requests/s per path, the
  * ratio per round, latency percentiles over all requests, and the server's event-loop
  * utilization (near 100% means the figure is the server's, not the load generator's).
+ * The HTTP figures are measured on each database (bench/database.ts); the others need none.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { nobleVerifySync } from "../lib/protocol/ed25519-noble";
@@ -25,7 +24,8 @@ import { PTERI_SIGNATURE_RULES } from "../lib/protocol/httpsig/policy";
 import { defaultComponents, signRequest } from "../lib/protocol/httpsig/sign";
 import { verifyRequest } from "../lib/protocol/httpsig/verify";
 import { generateKeyPair, type GeneratedKeyPair } from "../lib/protocol/keys";
-import { opsPerSecond, opsPerSecondSync, type BenchResult } from "./result";
+import { benchDataDir, type BenchDatabase, type BenchDataDir } from "./database";
+import { onEachDatabase, opsPerSecond, opsPerSecondSync, type BenchResult, type GroupResults } from "./result";
 
 const MICRO_MS = 800;
 /** HTTP: warm-up (twice per path), then ROUNDS rounds of one slice per path, back to back. */
@@ -66,9 +66,12 @@ interface Server {
   port: number;
 }
 
-async function startServer(dataDir: string, key: GeneratedKeyPair, apiKey: string): Promise<Server> {
+async function startServer(dataDir: BenchDataDir, key: GeneratedKeyPair, apiKey: string): Promise<Server> {
   const script = path.join(import.meta.dirname, "auth-server.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", script, dataDir, JSON.stringify(key.publicKey.jwk), apiKey], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(key.publicKey.jwk), apiKey], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...dataDir.env },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
@@ -165,74 +168,83 @@ async function measure(port: number, ms: number, next: () => Sendable | undefine
   return { ...slice, busy: active / (active + idle), batches: after.batches - before.batches, requests: after.requests - before.requests };
 }
 
-async function httpBenches(key: GeneratedKeyPair): Promise<BenchResult[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-bench-auth-"));
-  const apiKey = `pteri_bench_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url")}`;
-  const server = await startServer(dataDir, key, apiKey);
+/** A server on a fresh data directory and database, measured, then stopped and removed. */
+async function httpBenches(key: GeneratedKeyPair, database: BenchDatabase): Promise<BenchResult[]> {
+  const dataDir = benchDataDir(database, "auth");
   try {
-    // Each signed request needs its own nonce: sign them all before the clock starts.
-    const signed = await presign(key, PRESIGNED);
-    const apiKeyRequest: Sendable = { path: "/apikey/whoami", headers: { authorization: `Bearer ${apiKey}` } };
-    const paths = { apiKey: () => apiKeyRequest, signed: () => signed.pop() };
-    // Warm both paths (JIT, SQLite page cache), twice each, alternating.
-    for (let i = 0; i < 2; i++) {
-      await load(server.port, WARMUP_MS, paths.signed);
-      await load(server.port, WARMUP_MS, paths.apiKey);
+    const apiKey = `pteri_bench_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url")}`;
+    const server = await startServer(dataDir, key, apiKey);
+    try {
+      return await measureHttp(server.port, key, apiKey);
+    } finally {
+      server.child.kill("SIGTERM");
+      await new Promise((resolve) => server.child.once("exit", resolve));
     }
-
-    // Rounds of one slice per path, back to back and in alternating order, so that a change
-    // in background load (the machine is shared) affects both paths alike. Each round gives
-    // one ratio; the medians over the rounds are reported.
-    const runs = { apiKey: [] as Measured[], signed: [] as Measured[] };
-    const ratios: number[] = [];
-    const rate = (s: Slice) => (s.done * 1000) / s.ms;
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (["apiKey", "signed"] as const) : (["signed", "apiKey"] as const);
-      for (const name of order) runs[name].push(await measure(server.port, SLICE_MS, paths[name]));
-      ratios.push(rate(runs.signed.at(-1)!) / rate(runs.apiKey.at(-1)!));
-    }
-    const failures = [...runs.apiKey, ...runs.signed].reduce((n, s) => n + s.failures, 0);
-    if (failures > 0) throw new Error(`bench: ${failures} requests failed`);
-    if (runs.signed.some((s) => s.ranOut)) throw new Error("bench: ran out of pre-signed requests; raise PRESIGNED");
-
-    const figures = (name: "apiKey" | "signed") => {
-      const latencies = runs[name].flatMap((s) => s.latencies);
-      return { rate: median(runs[name].map(rate)), p50: percentile(latencies, 50), p99: percentile(latencies, 99), busy: median(runs[name].map((s) => s.busy)) };
-    };
-    const a = figures("apiKey");
-    const s = figures("signed");
-    const commits = runs.signed.reduce((n, r) => n + r.batches, 0);
-    const perCommit = commits > 0 ? runs.signed.reduce((n, r) => n + r.requests, 0) / commits : 0;
-    const ms = (v: number) => `${v.toFixed(1)} ms`;
-    const pct = (v: number) => `${Math.round(v * 100)}%`;
-    return [
-      {
-        name: "HTTP: static API key (SHA-256 lookup)",
-        value: a.rate,
-        unit: "req/s",
-        note: `median of ${ROUNDS} rounds, ${CONCURRENCY} in flight, keep-alive, 127.0.0.1; latency p50 ${ms(a.p50)}, p99 ${ms(a.p99)}; server busy ${pct(a.busy)}`,
-      },
-      {
-        name: "HTTP: PTERI signed request",
-        value: s.rate,
-        unit: "req/s",
-        note: `verify, digest, nonce claim, audit append; latency p50 ${ms(s.p50)}, p99 ${ms(s.p99)}; server busy ${pct(s.busy)}; ${perCommit.toFixed(1)} requests per commit`,
-      },
-      {
-        name: "HTTP: signed / API key",
-        value: median(ratios),
-        unit: "ratio",
-        note: `median of the ${ROUNDS} per-round ratios (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); target >= 0.5`,
-      },
-    ];
   } finally {
-    server.child.kill("SIGTERM");
-    await new Promise((resolve) => server.child.once("exit", resolve));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await dataDir.dispose();
   }
 }
 
-export async function benchAuth(): Promise<BenchResult[]> {
+async function measureHttp(port: number, key: GeneratedKeyPair, apiKey: string): Promise<BenchResult[]> {
+  // Each signed request needs its own nonce: sign them all before the clock starts.
+  const signed = await presign(key, PRESIGNED);
+  const apiKeyRequest: Sendable = { path: "/apikey/whoami", headers: { authorization: `Bearer ${apiKey}` } };
+  const paths = { apiKey: () => apiKeyRequest, signed: () => signed.pop() };
+  // Warm both paths (JIT, the database's cache), twice each, alternating.
+  for (let i = 0; i < 2; i++) {
+    await load(port, WARMUP_MS, paths.signed);
+    await load(port, WARMUP_MS, paths.apiKey);
+  }
+
+  // Rounds of one slice per path, back to back and in alternating order, so that a change
+  // in background load (the machine is shared) affects both paths alike. Each round gives
+  // one ratio; the medians over the rounds are reported.
+  const runs = { apiKey: [] as Measured[], signed: [] as Measured[] };
+  const ratios: number[] = [];
+  const rate = (s: Slice) => (s.done * 1000) / s.ms;
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (["apiKey", "signed"] as const) : (["signed", "apiKey"] as const);
+    for (const name of order) runs[name].push(await measure(port, SLICE_MS, paths[name]));
+    ratios.push(rate(runs.signed.at(-1)!) / rate(runs.apiKey.at(-1)!));
+  }
+  const failures = [...runs.apiKey, ...runs.signed].reduce((n, s) => n + s.failures, 0);
+  if (failures > 0) throw new Error(`bench: ${failures} requests failed`);
+  if (runs.signed.some((s) => s.ranOut)) throw new Error("bench: ran out of pre-signed requests; raise PRESIGNED");
+
+  const figures = (name: "apiKey" | "signed") => {
+    const latencies = runs[name].flatMap((s) => s.latencies);
+    return { rate: median(runs[name].map(rate)), p50: percentile(latencies, 50), p99: percentile(latencies, 99), busy: median(runs[name].map((s) => s.busy)) };
+  };
+  const a = figures("apiKey");
+  const s = figures("signed");
+  const commits = runs.signed.reduce((n, r) => n + r.batches, 0);
+  const perCommit = commits > 0 ? runs.signed.reduce((n, r) => n + r.requests, 0) / commits : 0;
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  return [
+    {
+      name: "HTTP: static API key (SHA-256 lookup)",
+      value: a.rate,
+      unit: "req/s",
+      note: `median of ${ROUNDS} rounds, ${CONCURRENCY} in flight, keep-alive, 127.0.0.1; latency p50 ${ms(a.p50)}, p99 ${ms(a.p99)}; server busy ${pct(a.busy)}`,
+    },
+    {
+      name: "HTTP: PTERI signed request",
+      value: s.rate,
+      unit: "req/s",
+      note: `verify, digest, nonce claim, audit append; latency p50 ${ms(s.p50)}, p99 ${ms(s.p99)}; server busy ${pct(s.busy)}; ${perCommit.toFixed(1)} requests per commit`,
+    },
+    {
+      name: "HTTP: signed / API key",
+      value: median(ratios),
+      unit: "ratio",
+      note: `median of the ${ROUNDS} per-round ratios (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); target >= 0.5`,
+    },
+  ];
+}
+
+export async function benchAuth(databases: BenchDatabase[]): Promise<GroupResults> {
   const key = await generateKeyPair(nodeEd25519);
-  return [...(await cryptoBenches(key)), ...(await httpBenches(key))];
+  const shared = await cryptoBenches(key);
+  return { shared, byDatabase: await onEachDatabase("auth", databases, (database) => httpBenches(key, database)) };
 }

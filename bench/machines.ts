@@ -1,17 +1,14 @@
 /**
  * Machine inventory benchmark (issue 6): the Console's list query (search, filter, sort, one
  * page, total count, facets) over PTERI_BENCH_MACHINES machines (default 10,000) in a
- * temporary SQLite database, reported as milliseconds per page; the first page of an
- * unfiltered name sort is the baseline the others are compared with, in the same run.
+ * temporary database (each database bench/run.ts measures), reported as milliseconds per page;
+ * the first page of an unfiltered name sort is the baseline the others are compared with, in
+ * the same run.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { loadConfig } from "../lib/config/env";
-import { createDb, type Db } from "../lib/db/client";
-import { prepareDatabase } from "../lib/db/prepare";
+import type { Db } from "../lib/db/client";
 import { listMachines, machineFacets, machineQuerySchema } from "../lib/machines/inventory";
-import { opsPerSecond, type BenchResult } from "./result";
+import { withBenchDb, type BenchDatabase } from "./database";
+import { onEachDatabase, opsPerSecond, type BenchResult, type GroupResults } from "./result";
 
 const RUN_MS = 1500;
 
@@ -42,35 +39,33 @@ async function seed(db: Db, n: number): Promise<void> {
   }
 }
 
-export async function benchMachines(): Promise<BenchResult[]> {
-  const n = machineCount();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pteri-bench-machines-"));
-  const config = loadConfig({ PTERI_DATA_DIR: dir });
-  await prepareDatabase(config);
-  const db = createDb(config.databaseUrl);
-  try {
-    await seed(db, n);
-    const queries: [string, Record<string, string>][] = [
-      ["first page, by name", {}],
-      ["page 100, by name", { page: "100" }],
-      ["search 'worker-0042'", { q: "worker-0042" }],
-      ["status + tag + environment", { status: "active", tag: "team:7", environment: "production" }],
-      ["by last seen, descending", { sort: "lastSeenAt", order: "desc" }],
-    ];
-    const results: BenchResult[] = [];
-    let baseline = 0;
-    for (const [name, params] of queries) {
-      const query = machineQuerySchema.parse(params);
-      const rate = await opsPerSecond(RUN_MS, () => listMachines(db, query), 4);
-      const ms = 1000 / rate;
-      if (baseline === 0) baseline = ms;
-      results.push({ name: `list ${name}`, value: ms, unit: "ms/page", note: `${n.toLocaleString("en-US")} machines, 50 per page, with total count; ${(ms / baseline).toFixed(2)}x the first page` });
-    }
-    const facetRate = await opsPerSecond(RUN_MS, () => machineFacets(db), 4);
-    results.push({ name: "filter facets (environments, tags)", value: 1000 / facetRate, unit: "ms", note: "computed per list request" });
-    return results;
-  } finally {
-    await db.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
+export async function benchMachines(databases: BenchDatabase[]): Promise<GroupResults> {
+  return { shared: [], byDatabase: await onEachDatabase("machines", databases, machinesOn) };
+}
+
+function machinesOn(database: BenchDatabase): Promise<BenchResult[]> {
+  return withBenchDb(database, "machines", (db) => measure(db, machineCount()));
+}
+
+async function measure(db: Db, n: number): Promise<BenchResult[]> {
+  await seed(db, n);
+  const queries: [string, Record<string, string>][] = [
+    ["first page, by name", {}],
+    ["page 100, by name", { page: "100" }],
+    ["search 'worker-0042'", { q: "worker-0042" }],
+    ["status + tag + environment", { status: "active", tag: "team:7", environment: "production" }],
+    ["by last seen, descending", { sort: "lastSeenAt", order: "desc" }],
+  ];
+  const results: BenchResult[] = [];
+  let baseline = 0;
+  for (const [name, params] of queries) {
+    const query = machineQuerySchema.parse(params);
+    const rate = await opsPerSecond(RUN_MS, () => listMachines(db, query), 4);
+    const ms = 1000 / rate;
+    if (baseline === 0) baseline = ms;
+    results.push({ name: `list ${name}`, value: ms, unit: "ms/page", note: `${n.toLocaleString("en-US")} machines, 50 per page, with total count; ${(ms / baseline).toFixed(2)}x the first page` });
   }
+  const facetRate = await opsPerSecond(RUN_MS, () => machineFacets(db), 4);
+  results.push({ name: "filter facets (environments, tags)", value: 1000 / facetRate, unit: "ms", note: "computed per list request" });
+  return results;
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "@/lib/config/env";
+import { createDb } from "@/lib/db/client";
 import { writeTransaction } from "@/lib/db/transaction";
+import { testDatabaseKind } from "@/tests/helpers/database";
 import { createInvitation, revokeInvitation } from "@/lib/operators/invitations";
 import { completeRegistration, startRegistration } from "@/lib/operators/registration";
 import { issueSetupLinkIfNoOperator } from "@/lib/operators/setup-link";
@@ -80,7 +83,10 @@ describe("invitation tokens", () => {
     expect(await countRows(host.db)).toEqual(before);
   });
 
-  it("is used exactly once even when two registrations race", async () => {
+  it("is used exactly once even when two registrations race (on PostgreSQL, from two instances' connection pools)", async () => {
+    // A second client is a second Console instance. On SQLite, two clients in one process would
+    // wait on each other's file lock; there the race runs on one client.
+    const other = testDatabaseKind === "postgresql" ? createDb(loadConfig().databaseUrl) : host.db;
     const { token } = await writeTransaction(host.db, (tx) => createInvitation(tx, { type: "host", id: "test" }, { kind: "invite", roles: ["approver"], expiresInMinutes: 60 }));
     const { rp } = webContext();
     const a = new SoftAuthenticator(ORIGIN);
@@ -89,8 +95,9 @@ describe("invitation tokens", () => {
     const before = await countRows(host.db);
     const results = await Promise.allSettled([
       completeRegistration(host.db, rp, { token, name: "A", passkeyName: "a", response: a.register(optA.options) }, CLIENT),
-      completeRegistration(host.db, rp, { token, name: "B", passkeyName: "b", response: b.register(optB.options) }, CLIENT),
+      completeRegistration(other, rp, { token, name: "B", passkeyName: "b", response: b.register(optB.options) }, CLIENT),
     ]);
+    if (other !== host.db) await other.$disconnect();
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "token_used" } });
     const after = await countRows(host.db);
