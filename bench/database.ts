@@ -14,7 +14,7 @@ import { createDb, type Db } from "../lib/db/client";
 import type { DatabaseKind } from "../lib/db/migration-files";
 import { dropPostgresqlDatabase } from "../lib/db/postgresql";
 import { prepareDatabase } from "../lib/db/prepare";
-import { databaseUrl } from "../scripts/postgresql/cluster";
+import { postgresqlDatabaseUrl } from "../lib/db/postgresql";
 
 export interface BenchDatabase {
   kind: DatabaseKind;
@@ -28,7 +28,7 @@ export const SQLITE: BenchDatabase = { kind: "sqlite", url: () => "" };
 export function postgresqlDatabase(serverUrl: string): BenchDatabase {
   return {
     kind: "postgresql",
-    url: (dataDir) => databaseUrl(serverUrl, `bench_${createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 24)}`),
+    url: (dataDir) => postgresqlDatabaseUrl(serverUrl, `bench_${createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 24)}`),
   };
 }
 

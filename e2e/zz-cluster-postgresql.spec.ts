@@ -13,7 +13,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
 import { baseURL } from "../playwright.config";
-import { databaseUrl, startThrowawayCluster, type ThrowawayCluster } from "../scripts/postgresql/cluster";
+import { startThrowawayCluster, type ThrowawayCluster } from "../scripts/postgresql/cluster";
+import { postgresqlDatabaseUrl } from "../lib/db/postgresql";
 import type { AuditActor } from "../lib/audit/entry";
 import { entryFromRow } from "../lib/audit/rows";
 import type { ExportEntryLine, ExportHeaderLine } from "../lib/audit/export-format";
@@ -78,7 +79,7 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   cluster = await startThrowawayCluster();
   env = {
-    databaseUrl: databaseUrl(cluster.url, "pteri_cluster"), // does not exist yet: the instances create it
+    databaseUrl: postgresqlDatabaseUrl(cluster.url, "pteri_cluster"), // does not exist yet: the instances create it
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pteri-e2e-cluster-")),
     publicUrl: `http://localhost:${FIRST_PORT}`, // the load balancer's URL, the same for both
   };

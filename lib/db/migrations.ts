@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { databaseKindOf, listMigrationNames, MIGRATIONS_DIR, MIGRATIONS_DIRS, type DatabaseKind } from "./migration-files";
-import { dropPostgresqlDatabase, ensurePostgresqlDatabase, withMigrationLock } from "./postgresql";
+import { dropPostgresqlDatabase, ensurePostgresqlDatabase, postgresqlDatabaseUrl, withMigrationLock } from "./postgresql";
 import { withSchemaEngine, type SchemaFile } from "./schema-engine";
 
 /**
@@ -138,10 +138,9 @@ async function scratchDatabase(kind: DatabaseKind, postgresqlServerUrl: string |
     return { url: `file:${path.join(dir, "scratch.db")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
   if (!postgresqlServerUrl) throw new Error("Creating a PostgreSQL migration needs a PostgreSQL server for a scratch database.");
-  const url = new URL(postgresqlServerUrl);
-  url.pathname = `/pteri_migrate_${process.pid}_${Date.now()}`;
-  await ensurePostgresqlDatabase(url.href);
-  return { url: url.href, drop: () => dropPostgresqlDatabase(url.href) };
+  const url = postgresqlDatabaseUrl(postgresqlServerUrl, `pteri_migrate_${process.pid}_${Date.now()}`);
+  await ensurePostgresqlDatabase(url);
+  return { url, drop: () => dropPostgresqlDatabase(url) };
 }
 
 function writeMigration(target: MigrationTarget, dirName: string, script: string): void {

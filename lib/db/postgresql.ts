@@ -69,11 +69,16 @@ function databaseName(databaseUrl: string): string {
   return name;
 }
 
+/** The URL of database `name` on the same server, with the same credentials and options. */
+export function postgresqlDatabaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.href;
+}
+
 /** The same server and credentials, the `postgres` maintenance database. */
 function maintenanceUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = "/postgres";
-  return url.href;
+  return postgresqlDatabaseUrl(databaseUrl, "postgres");
 }
 
 function quoteIdentifier(name: string): string {

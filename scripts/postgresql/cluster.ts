@@ -73,13 +73,6 @@ export async function startThrowawayCluster(options: { port?: number; durable?: 
   };
 }
 
-/** The URL of database `name` on the server `url` points at. */
-export function databaseUrl(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.href;
-}
-
 function listDirs(dir: string): string[] {
   try {
     return fs.readdirSync(dir);

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import type { Db } from "@/lib/db/client";
-import { dropPostgresqlDatabase } from "@/lib/db/postgresql";
+import { dropPostgresqlDatabase, postgresqlDatabaseUrl } from "@/lib/db/postgresql";
 import type { DatabaseKind } from "@/lib/db/migration-files";
 
 const SERVER_URL = process.env.PTERI_TEST_POSTGRESQL_URL || undefined;
@@ -19,9 +19,7 @@ export const testDatabaseKind: DatabaseKind = SERVER_URL ? "postgresql" : "sqlit
 /** DATABASE_URL for a data directory: "" (its own SQLite file) or its own PostgreSQL database. */
 export function testDatabaseUrl(dataDir: string): string {
   if (!SERVER_URL) return "";
-  const url = new URL(SERVER_URL);
-  url.pathname = `/t_${createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 24)}`;
-  return url.href;
+  return postgresqlDatabaseUrl(SERVER_URL, `t_${createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 24)}`);
 }
 
 /** The environment entries that select a data directory's test database. */
