@@ -4,10 +4,10 @@
  * Keyset on seq: appends only add larger seqs, so paging down never skips or repeats an
  * entry however many are appended meanwhile.
  */
-import { databaseKind, type Db } from "../../db/client";
+import { databaseKind, type DatabaseKind, type Db } from "../../db/client";
 import { Prisma } from "../../db/generated/client";
 import type { AuditSearchFilters, AuditSearchQuery } from "./query";
-import { matchingEntriesSql, outerJoin, sampleSql } from "./sql";
+import { lookupJoin, matchingEntriesSql, sampleSql } from "./sql";
 import { SEARCH_DECISIONS, SEARCH_OUTCOMES, type AuditSearchFacets, type AuditSearchResponse, type AuditSearchRow, type FacetCount } from "./wire";
 
 /** Facets look at most this many entries (the newest the search's index yields). */
@@ -40,24 +40,29 @@ export async function searchAuditEntries(db: Db, query: AuditSearchQuery): Promi
   };
 }
 
+/** The facet counts' SQL: rows (facet, value, n), plus ('walked', '', how many entries the sample holds). */
+export function facetCountsSql(kind: DatabaseKind, filters: AuditSearchFilters): Prisma.Sql {
+  const sample = sampleSql(kind, filters, FACET_SCAN_LIMIT);
+  // The sampled rows stay the outer loop (lookupJoin), so the entries and the term table are
+  // probed by their indexes rather than scanned.
+  const entry = lookupJoin(kind, "AuditEntry", "e", Prisma.sql`e."seq" = w."seq"`);
+  const terms = lookupJoin(kind, "AuditSearchTerm", "t", Prisma.sql`t."seq" = m."seq" AND t."field" IN ('decision', 'outcome')`);
+  return Prisma.sql`
+    WITH w AS MATERIALIZED (${sample.walked}),
+    m AS MATERIALIZED (SELECT e."seq" AS "seq", e."type" AS "type" FROM w ${entry} ${sample.probes})
+    SELECT 'walked' AS "facet", '' AS "value", COUNT(*) AS "n" FROM w
+    UNION ALL SELECT 'type', m."type", COUNT(*) FROM m GROUP BY m."type"
+    UNION ALL SELECT t."field", t."value", COUNT(*) FROM m ${terms} GROUP BY t."field", t."value"`;
+}
+
 /**
  * Counts by type, decision and outcome among the newest FACET_SCAN_LIMIT entries the search's
  * driving index walks (sql.ts): bounded work whatever the filters. When the index holds more,
  * `capped` says so and the counts are a lower bound.
  */
 export async function facetCounts(db: Db, filters: AuditSearchFilters): Promise<{ facets: AuditSearchFacets; capped: boolean }> {
-  const kind = databaseKind(db);
-  const sample = sampleSql(kind, filters, FACET_SCAN_LIMIT);
-  const join = outerJoin(kind);
-  // The sampled rows stay the outer loop (SQLite's CROSS JOIN), so the term table is probed by
-  // its (seq, field) index rather than scanned. Counts are bigint on PostgreSQL: Number() below.
-  const counted = await db.$queryRaw<{ facet: string; value: string; n: number | bigint }[]>`
-    WITH w AS MATERIALIZED (${sample.walked}),
-    m AS MATERIALIZED (SELECT e."seq" AS "seq", e."type" AS "type" FROM w ${join} "AuditEntry" e ON e."seq" = w."seq" ${sample.probes})
-    SELECT 'walked' AS "facet", '' AS "value", COUNT(*) AS "n" FROM w
-    UNION ALL SELECT 'type', m."type", COUNT(*) FROM m GROUP BY m."type"
-    UNION ALL SELECT t."field", t."value", COUNT(*) FROM m ${join} "AuditSearchTerm" t
-      ON t."seq" = m."seq" AND t."field" IN ('decision', 'outcome') GROUP BY t."field", t."value"`;
+  // Counts are bigint on PostgreSQL: Number() below.
+  const counted = await db.$queryRaw<{ facet: string; value: string; n: number | bigint }[]>(facetCountsSql(databaseKind(db), filters));
   const of = (facet: string, known?: readonly string[]): FacetCount[] =>
     counted
       .filter((r) => r.facet === facet && (!known || known.includes(r.value)))
