@@ -1,7 +1,7 @@
 /**
  * Audit search on PostgreSQL (prisma/postgresql/migrations/*_audit_search, lib/audit/search/
- * fulltext.ts). The tsquery built from what a person typed is checked on every run (it is pure);
- * the rest needs a PostgreSQL server (npm run test:postgresql): full text is served by the GIN
+ * fulltext.ts), run by npm run test:postgresql (tests/audit/search-tsquery.test.ts checks the
+ * tsquery built from what a person typed on every run): full text is served by the GIN
  * index, query syntax typed by a person is searched as text and never errors, the trigger
  * indexes what SQLite's does (signature blobs left out, bad JSON tolerated), and the migration
  * backfills entries that predate it exactly as the trigger indexes new ones.
@@ -12,44 +12,17 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAuditEvent, type AuditEventInput } from "@/lib/audit/log";
-import { fullTextSource, tsQuery } from "@/lib/audit/search/fulltext";
 import { parseAuditSearch } from "@/lib/audit/search/query";
 import { matchingEntriesSql, sampleSql } from "@/lib/audit/search/sql";
 import { facetCountsSql, searchAuditEntries } from "@/lib/audit/search/search";
 import { Prisma } from "@/lib/db/generated/client";
 import { applyPendingMigrations, migrationTarget } from "@/lib/db/migrations";
-import { QueryError } from "@/lib/http/query-error";
 import { writeTransaction } from "@/lib/db/transaction";
-import { dropTestDatabase, testDatabaseKind, testDatabaseUrl } from "@/tests/helpers/database";
-import { freshLog, type TestLog } from "./fixtures";
+import { dropTestDatabase, testDatabaseUrl } from "@/tests/helpers/database";
+import { freshLog, type TestLog } from "@/tests/audit/fixtures";
 
-/** What a person may type that means something to to_tsquery, or breaks its syntax. */
-const TSQUERY_SYNTAX = ["&", "|", "!", "<->", "<2>", ":*", ":A", "'", "\\", "(", ")", '"'];
 
-describe("the tsquery built from what a person typed", () => {
-  it("joins words with &, a word's parts as a phrase, a trailing * as a prefix", () => {
-    expect(tsQuery("payments.transfer")).toBe("(payments <-> transfer)");
-    expect(tsQuery("Pay*  ACCOUNTS/42")).toBe("pay:* & (accounts <-> 42)");
-    expect(tsQuery("in_3f*")).toBe("(in <-> 3f:*)");
-    expect(tsQuery("ZOË don’t")).toBe("zoë & (don <-> t)");
-  });
-
-  it("lets only letters and digits through from the person", () => {
-    expect(tsQuery("a & b | !c <-> d:* 'e' \\f (g) h:A")).toBe("a & b & c & d:* & e & f & g & (h <-> a)");
-    for (const q of [...TSQUERY_SYNTAX.map((s) => `x${s}y ${s}z`), "'; DROP TABLE \"AuditEntry\"; --"]) {
-      // Remove what the builder itself writes; what is left must be the person's letters and digits.
-      const left = tsQuery(q).replaceAll(" & ", " ").replaceAll(" <-> ", " ").replaceAll(/[()]/g, "").replaceAll(/:\*(?= |$)/g, "");
-      expect(left, q).toMatch(/^[\p{L}\p{Nd} ]+$/u);
-    }
-  });
-
-  it("refuses text with nothing to search for, as the SQLite query does", () => {
-    expect(() => tsQuery(TSQUERY_SYNTAX.filter((s) => !/\w/.test(s)).join(" "))).toThrow(QueryError);
-    expect(() => fullTextSource("postgresql", "*** ²")).toThrow(/no letters or digits/);
-  });
-});
-
-describe.runIf(testDatabaseKind === "postgresql")("audit search on PostgreSQL", () => {
+describe("audit search on PostgreSQL", () => {
   let log: TestLog;
   const seqs = { syntax: 0, unicode: 0, signed: 0 };
 
