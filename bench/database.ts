@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig, type Config } from "../lib/config/env";
 import { createDb, type Db } from "../lib/db/client";
-import type { DatabaseKind } from "../lib/db/migration-files";
+import type { DatabaseKind } from "../lib/config/env";
 import { dropPostgresqlDatabase } from "../lib/db/postgresql";
 import { prepareDatabase } from "../lib/db/prepare";
 import { postgresqlDatabaseUrl } from "../lib/db/postgresql";

@@ -4,7 +4,7 @@
  * ratio postgresql/sqlite (above 1: PostgreSQL's figure is larger; whether larger is better
  * depends on the unit).
  */
-import type { DatabaseKind } from "../lib/db/migration-files";
+import type { DatabaseKind } from "../lib/config/env";
 import type { BenchResult, GroupResults } from "./result";
 
 export interface Measurement {

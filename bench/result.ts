@@ -1,4 +1,4 @@
-import type { DatabaseKind } from "../lib/db/migration-files";
+import type { DatabaseKind } from "../lib/config/env";
 import type { BenchDatabase } from "./database";
 
 /** One figure printed by `npm run bench`. Figures are reported, never asserted. */

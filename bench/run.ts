@@ -3,7 +3,7 @@
 // and on PostgreSQL (a throwaway cluster started here, durable like production's) in the same
 // run, side by side. Without PostgreSQL on the machine the run says so and reports SQLite.
 // Figures are reported, not asserted. To add a benchmark, add one line to BENCHES.
-import type { DatabaseKind } from "../lib/db/migration-files";
+import type { DatabaseKind } from "../lib/config/env";
 import { startThrowawayCluster, type ThrowawayCluster } from "../scripts/postgresql/cluster";
 import { benchAudit } from "./audit";
 import { benchAuditSearch } from "./audit-search";

@@ -12,7 +12,7 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string;
-  database: "sqlite" | "postgresql";
+  database: DatabaseKind;
   /** SQLite file path, when database is sqlite. */
   sqlitePath?: string;
 }
@@ -53,20 +53,26 @@ function parsePublicUrl(raw: string | undefined, port: number): URL {
   return url;
 }
 
+export type DatabaseKind = "sqlite" | "postgresql";
+
+/** Which database a URL names: file: is SQLite, postgresql:// (or postgres://) PostgreSQL. */
+export function databaseKindOf(databaseUrl: string): DatabaseKind {
+  if (databaseUrl.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgresql";
+  throw new ConfigError(
+    "DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL); leave it unset for the embedded SQLite database.",
+  );
+}
+
 function parseDatabase(raw: string | undefined, dataDir: string): Pick<Config, "databaseUrl" | "database" | "sqlitePath"> {
   const value = raw?.trim();
   if (!value) {
     const sqlitePath = path.join(/*turbopackIgnore: true*/ dataDir, "pteri.db");
     return { databaseUrl: `file:${sqlitePath}`, database: "sqlite", sqlitePath };
   }
-  if (value.startsWith("file:")) {
-    const sqlitePath = path.resolve(/*turbopackIgnore: true*/ value.slice("file:".length));
-    return { databaseUrl: `file:${sqlitePath}`, database: "sqlite", sqlitePath };
-  }
-  if (/^postgres(ql)?:\/\//.test(value)) return { databaseUrl: value, database: "postgresql" };
-  throw new ConfigError(
-    "DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL); leave it unset for the embedded SQLite database.",
-  );
+  if (databaseKindOf(value) === "postgresql") return { databaseUrl: value, database: "postgresql" };
+  const sqlitePath = path.resolve(/*turbopackIgnore: true*/ value.slice("file:".length));
+  return { databaseUrl: `file:${sqlitePath}`, database: "sqlite", sqlitePath };
 }
 
 export type Env = Record<string, string | undefined>;

@@ -2,23 +2,21 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { databaseKindOf } from "../config/env";
 
 /**
  * The Prisma driver adapter for a database URL: SQLite file or PostgreSQL. `forSchemaEngine`:
  * the connection the schema engine introspects PostgreSQL through (lib/db/schema-engine.ts).
  */
 export function createAdapterFactory(databaseUrl: string, options: { forSchemaEngine?: boolean } = {}): SqlMigrationAwareDriverAdapterFactory {
-  if (databaseUrl.startsWith("file:")) {
+  if (databaseKindOf(databaseUrl) === "sqlite") {
     // WAL lets readers proceed while one writer commits; busy_timeout makes
     // concurrent writers (several processes on one file) wait instead of failing.
     return new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 });
   }
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    // A pool per process; each Console instance holds at most `max` connections.
-    const config: pg.PoolConfig = { connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 10_000 };
-    return new PrismaPg(options.forSchemaEngine ? { ...config, Client: CatalogCharAsTextClient as unknown as typeof pg.Client } : config);
-  }
-  throw new Error(`Unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
+  // A pool per process; each Console instance holds at most `max` connections.
+  const config: pg.PoolConfig = { connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 10_000 };
+  return new PrismaPg(options.forSchemaEngine ? { ...config, Client: CatalogCharAsTextClient as unknown as typeof pg.Client } : config);
 }
 
 /**

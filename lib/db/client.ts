@@ -2,13 +2,12 @@ import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
 import { PrismaClient as PostgresqlPrismaClient } from "./generated-postgresql/client";
 import { ConnectedAdapterFactory, createAdapterFactory } from "./adapter";
-import { loadConfig } from "../config/env";
-import { databaseKindOf, type DatabaseKind } from "./migration-files";
+import { databaseKindOf, loadConfig, type DatabaseKind } from "../config/env";
 
 export type Db = InstanceType<typeof PrismaClient>;
 /** What a domain function receives when it must run inside the caller's transaction. */
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
-export type { DatabaseKind } from "./migration-files";
+export type { DatabaseKind } from "../config/env";
 
 /**
  * What PTERI knows about a client it created, kept on the client itself under a global symbol:

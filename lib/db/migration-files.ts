@@ -1,12 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { DatabaseKind } from "../config/env";
 
-export type DatabaseKind = "sqlite" | "postgresql";
-
-/** Which database a URL names: a file: URL is SQLite, anything else (postgresql://) PostgreSQL. */
-export function databaseKindOf(databaseUrl: string): DatabaseKind {
-  return databaseUrl.startsWith("file:") ? "sqlite" : "postgresql";
-}
 
 /**
  * Where each database's migrations live, in Prisma's standard layout. Both are made from the

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
-import { databaseKindOf, listMigrationNames, MIGRATIONS_DIR, MIGRATIONS_DIRS, type DatabaseKind } from "./migration-files";
+import { databaseKindOf, type DatabaseKind } from "../config/env";
+import { listMigrationNames, MIGRATIONS_DIR, MIGRATIONS_DIRS } from "./migration-files";
 import { dropPostgresqlDatabase, ensurePostgresqlDatabase, postgresqlDatabaseUrl, withMigrationLock } from "./postgresql";
 import { withSchemaEngine, type SchemaFile } from "./schema-engine";
 

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMigration, migrationTarget, type MigrationTarget } from "@/lib/db/migrations";
-import type { DatabaseKind } from "@/lib/db/migration-files";
+import type { DatabaseKind } from "@/lib/config/env";
 import { testDatabaseKind } from "@/tests/helpers/database";
 
 const scratch: string[] = [];

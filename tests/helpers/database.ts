@@ -7,10 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import type { Db } from "@/lib/db/client";
-import { dropPostgresqlDatabase, postgresqlDatabaseUrl } from "@/lib/db/postgresql";
-import type { DatabaseKind } from "@/lib/db/migration-files";
+import { dropPostgresqlDatabase, postgresqlDatabaseName, postgresqlDatabaseUrl, quoteIdentifier, withPostgresqlClient } from "@/lib/db/postgresql";
+import type { DatabaseKind } from "@/lib/config/env";
 
 const SERVER_URL = process.env.PTERI_TEST_POSTGRESQL_URL || undefined;
 
@@ -40,12 +39,6 @@ export async function dropTestDatabase(dataDir: string): Promise<void> {
 export async function copyTestDatabase(sourceDb: Db, sourceDir: string, targetDir: string): Promise<void> {
   if (!SERVER_URL) throw new Error("copyTestDatabase: the tests are not running on PostgreSQL");
   await sourceDb.$disconnect();
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  try {
-    const name = (dir: string) => new URL(testDatabaseUrl(dir)).pathname.slice(1);
-    await admin.query(`CREATE DATABASE "${name(targetDir)}" TEMPLATE "${name(sourceDir)}"`);
-  } finally {
-    await admin.end();
-  }
+  const name = (dir: string) => quoteIdentifier(postgresqlDatabaseName(testDatabaseUrl(dir)));
+  await withPostgresqlClient(SERVER_URL, (admin) => admin.query(`CREATE DATABASE ${name(targetDir)} TEMPLATE ${name(sourceDir)}`));
 }
